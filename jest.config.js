@@ -1,0 +1,38 @@
+// Native-ESM TypeScript under jest: @swc/jest transforms, `.js` suffixes on relative imports are stripped so
+// that NodeNext-style imports resolve to the .ts sources. Run with --experimental-vm-modules (see package.json).
+const swc = [
+  '@swc/jest',
+  {
+    jsc: {
+      parser: { syntax: 'typescript', tsx: true },
+      target: 'es2022',
+      transform: { react: { runtime: 'automatic' } },
+    },
+    module: { type: 'es6' },
+  },
+];
+
+const common = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts', '.tsx'],
+  transform: { '^.+\\.(t|j)sx?$': swc },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transformIgnorePatterns: ['/node_modules/'],
+};
+
+/** @type {import('jest').Config} */
+export default {
+  projects: [
+    {
+      ...common,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/test/**/*.test.ts', '<rootDir>/test/**/*.test.tsx'],
+      testPathIgnorePatterns: ['\\.property\\.test\\.ts$', '/test/browser/'],
+    },
+    {
+      ...common,
+      displayName: 'properties',
+      testMatch: ['<rootDir>/test/**/*.property.test.ts'],
+    },
+  ],
+};

@@ -1,0 +1,204 @@
+import { z } from 'zod';
+import { CalendarDaySchema } from '../core/dates.js';
+import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
+import { PaymentTermsCodeSchema } from './payment-terms.js';
+
+/**
+ * A billing plan: what the customer agreed to pay, as structured data. A plan has one currency, a service
+ * term [startDate, endDate] (both days inclusive), payment terms, and one or more components. Every Money in
+ * the plan must be in the plan's currency (checked by `BillingPlanSchema`).
+ */
+
+export const BillingIntervalSchema = z.enum(['monthly', 'quarterly', 'annual']);
+export type BillingInterval = z.infer<typeof BillingIntervalSchema>;
+
+/** Invoice at the start of each period (advance) or at its end (arrears). */
+export const BillingTimingSchema = z.enum(['advance', 'arrears']);
+export type BillingTiming = z.infer<typeof BillingTimingSchema>;
+
+const positiveMoney = MoneySchema.refine((m) => m.amount > 0, { message: 'must be more than zero', path: ['amount'] });
+const nonNegativeMoney = MoneySchema.refine((m) => m.amount >= 0, { message: 'must not be negative', path: ['amount'] });
+
+/** A price step: from period number `fromPeriod` (1-based) on, the period price is `price`. */
+export const RampStepSchema = z.object({
+  fromPeriod: z.number().int().min(2, 'ramps start from period 2 (period 1 uses the base price)'),
+  price: nonNegativeMoney,
+});
+
+/** Subscription or retainer: a price per full period. */
+export const RecurringComponentSchema = z.object({
+  kind: z.literal('recurring'),
+  description: z.string().trim().min(1, 'is required').max(200),
+  interval: BillingIntervalSchema,
+  timing: BillingTimingSchema,
+  price: nonNegativeMoney,
+  /** `term`: periods run from the start date. `calendar`: periods align to calendar months/quarters/years, so the
+   * first and last periods are prorated by actual days. */
+  alignment: z.enum(['term', 'calendar']).default('term'),
+  ramps: z.array(RampStepSchema).max(60).default([]),
+});
+
+/** One deliverable billed when the customer accepts it. */
+export const MilestoneSchema = z.object({
+  id: z.string().trim().min(1, 'is required').max(64),
+  name: z.string().trim().min(1, 'is required').max(200),
+  amount: positiveMoney,
+  /** Expected acceptance date, used for the preview and forecasting. */
+  expectedOn: CalendarDaySchema.optional(),
+  acceptedOn: CalendarDaySchema.optional(),
+});
+
+export const MilestoneComponentSchema = z.object({
+  kind: z.literal('milestone'),
+  description: z.string().trim().min(1).max(200).default('Milestones'),
+  milestones: z.array(MilestoneSchema).min(1, 'needs at least one milestone').max(100),
+});
+
+/** Time and materials with a cap: hours up to `capHoursPerPeriod` are invoiced each period, in arrears. */
+export const HourlyComponentSchema = z.object({
+  kind: z.literal('hourly'),
+  description: z.string().trim().min(1).max(200).default('Professional services'),
+  rate: positiveMoney,
+  capHoursPerPeriod: z.number().int().positive('must be a positive whole number of hours').max(10_000),
+  interval: BillingIntervalSchema.default('monthly'),
+});
+
+/** A single charge: implementation or set-up fee, or any other one-off. */
+export const OneTimeComponentSchema = z.object({
+  kind: z.literal('one_time'),
+  category: z.enum(['implementation', 'setup', 'other']).default('other'),
+  description: z.string().trim().min(1, 'is required').max(200),
+  amount: positiveMoney,
+  /** When it is invoiced: on the start date, on acceptance of the handoff, or on a given date. */
+  on: z.enum(['start', 'acceptance', 'date']).default('start'),
+  date: CalendarDaySchema.optional(),
+});
+
+/** Usage commitment: a minimum per period (invoiced in arrears) plus overage per unit beyond the included units. */
+export const UsageComponentSchema = z.object({
+  kind: z.literal('usage'),
+  description: z.string().trim().min(1).max(200).default('Usage'),
+  interval: BillingIntervalSchema.default('monthly'),
+  minimumPerPeriod: nonNegativeMoney,
+  includedUnits: z.number().int().min(0),
+  overageUnitPrice: nonNegativeMoney,
+  unitName: z.string().trim().min(1).max(40).default('unit'),
+});
+
+export const BillingComponentSchema = z.discriminatedUnion('kind', [
+  RecurringComponentSchema,
+  MilestoneComponentSchema,
+  HourlyComponentSchema,
+  OneTimeComponentSchema,
+  UsageComponentSchema,
+]);
+export type BillingComponent = z.infer<typeof BillingComponentSchema>;
+
+/** A discount on recurring components: percent in basis points (1000 = 10%) or a fixed amount per period. */
+export const DiscountSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('percent'),
+    basisPoints: z.number().int().min(1, 'must be at least 1 basis point').max(10_000, 'cannot exceed 100%'),
+    reason: z.string().trim().max(200).optional(),
+  }),
+  z.object({
+    kind: z.literal('amount_per_period'),
+    amount: positiveMoney,
+    reason: z.string().trim().max(200).optional(),
+  }),
+]);
+export type Discount = z.infer<typeof DiscountSchema>;
+
+/** Billing model as a person names it; derived from the components, also stored on the deal. */
+export const BillingModelSchema = z.enum(['subscription', 'retainer', 'milestone', 'hourly', 'one_time', 'usage']);
+export type BillingModel = z.infer<typeof BillingModelSchema>;
+
+const PlanObjectSchema = z.object({
+  currency: CurrencyCodeSchema,
+  startDate: CalendarDaySchema,
+  /** Last day of service, inclusive. */
+  endDate: CalendarDaySchema,
+  paymentTerms: PaymentTermsCodeSchema,
+  components: z.array(BillingComponentSchema).min(1, 'needs at least one billing component').max(20),
+  discount: DiscountSchema.optional(),
+});
+
+function* moneyPaths(plan: z.infer<typeof PlanObjectSchema>): Generator<[Array<string | number>, string]> {
+  if (plan.discount?.kind === 'amount_per_period') yield [['discount', 'amount'], plan.discount.amount.currency];
+  for (const [i, c] of plan.components.entries()) {
+    const at = (...rest: Array<string | number>) => ['components', i, ...rest];
+    switch (c.kind) {
+      case 'recurring':
+        yield [at('price'), c.price.currency];
+        for (const [j, r] of c.ramps.entries()) yield [at('ramps', j, 'price'), r.price.currency];
+        break;
+      case 'milestone':
+        for (const [j, m] of c.milestones.entries()) yield [at('milestones', j, 'amount'), m.amount.currency];
+        break;
+      case 'hourly':
+        yield [at('rate'), c.rate.currency];
+        break;
+      case 'one_time':
+        yield [at('amount'), c.amount.currency];
+        break;
+      case 'usage':
+        yield [at('minimumPerPeriod'), c.minimumPerPeriod.currency];
+        yield [at('overageUnitPrice'), c.overageUnitPrice.currency];
+        break;
+    }
+  }
+}
+
+/** The billing plan, with cross-field checks: dates in order, one currency, unique milestone ids, ramps ascending. */
+export const BillingPlanSchema = PlanObjectSchema.superRefine((plan, ctx) => {
+  if (plan.endDate < plan.startDate) {
+    ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after the start date' });
+  }
+  for (const [path, currency] of moneyPaths(plan)) {
+    if (currency !== plan.currency) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'currency'],
+        message: `must be ${plan.currency}, the plan's currency (got ${currency})`,
+      });
+    }
+  }
+  for (const [i, c] of plan.components.entries()) {
+    if (c.kind === 'milestone') {
+      const seen = new Set<string>();
+      for (const [j, m] of c.milestones.entries()) {
+        if (seen.has(m.id)) {
+          ctx.addIssue({ code: 'custom', path: ['components', i, 'milestones', j, 'id'], message: `repeats "${m.id}"` });
+        }
+        seen.add(m.id);
+      }
+    }
+    if (c.kind === 'recurring') {
+      let last = 1;
+      for (const [j, r] of c.ramps.entries()) {
+        if (r.fromPeriod <= last) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['components', i, 'ramps', j, 'fromPeriod'],
+            message: 'ramp steps must be in increasing period order',
+          });
+        }
+        last = r.fromPeriod;
+      }
+    }
+    if (c.kind === 'one_time' && c.on === 'date' && !c.date) {
+      ctx.addIssue({ code: 'custom', path: ['components', i, 'date'], message: 'is required when invoiced on a date' });
+    }
+    if (c.kind === 'one_time' && c.on === 'date' && c.date && (c.date < plan.startDate || c.date > plan.endDate)) {
+      ctx.addIssue({ code: 'custom', path: ['components', i, 'date'], message: 'must fall within the contract term' });
+    }
+  }
+});
+export type BillingPlan = z.infer<typeof BillingPlanSchema>;
+export type BillingPlanInput = z.input<typeof BillingPlanSchema>;
+export type RecurringComponent = z.infer<typeof RecurringComponentSchema>;
+export type MilestoneComponent = z.infer<typeof MilestoneComponentSchema>;
+export type HourlyComponent = z.infer<typeof HourlyComponentSchema>;
+export type OneTimeComponent = z.infer<typeof OneTimeComponentSchema>;
+export type UsageComponent = z.infer<typeof UsageComponentSchema>;
+export type Milestone = z.infer<typeof MilestoneSchema>;
