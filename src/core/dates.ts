@@ -1,5 +1,13 @@
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths, differenceInCalendarDays, format, getDaysInMonth, isValid, lastDayOfMonth } from 'date-fns';
+import {
+  addDays,
+  addMonths,
+  differenceInCalendarDays,
+  format,
+  getDaysInMonth,
+  isValid,
+  lastDayOfMonth,
+} from 'date-fns';
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 

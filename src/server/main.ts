@@ -1,8 +1,8 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../config.js';
-import { openDatabase } from '../store/open.js';
 import { migrate } from '../store/migrate.js';
+import { openDatabase } from '../store/open.js';
 import { createApp } from './app.js';
 import { createLogger } from './logger.js';
 
@@ -36,7 +36,9 @@ main().catch((e: unknown) => {
   if (e instanceof ConfigError) {
     process.stderr.write(`${e.message}\nSee .env.example and the README's configuration table.\n`);
   } else {
-    process.stderr.write(`Revenue Handoff failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.stderr.write(
+      `Revenue Handoff failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
+    );
   }
   process.exit(1);
 });

@@ -1,0 +1,184 @@
+/**
+ * The FinanceSystem port: the one interface the sync engine uses for QuickBooks Online, Xero and Stripe.
+ * Only domain types cross it (Money, CalendarDay, payment-terms codes, InvoiceSnapshot); vendor shapes stay in
+ * src/integrations/finance/<vendor>/.
+ *
+ * Why invoices generated from our schedule rather than each vendor's recurring feature: the schedule is computed
+ * once, in the core, with exact sums, ramps and proration; QuickBooks cannot hold drafts (we create each invoice on
+ * its date or trigger), Xero takes DRAFT invoices ahead of time, Stripe takes draft invoices that we finalise.
+ */
+import type { FinanceCapabilities } from '../../billing/capabilities.js';
+import type { CalendarDay } from '../../core/dates.js';
+import type { Money } from '../../core/money.js';
+import type { InvoiceSnapshot } from '../../receivables/invoice.js';
+
+export type FinanceSystemId = 'quickbooks' | 'xero' | 'stripe';
+
+export interface PostalAddress {
+  line1: string;
+  line2?: string;
+  city: string;
+  region?: string;
+  postalCode: string;
+  /** ISO 3166-1 alpha-2. */
+  country: string;
+}
+
+/** What we know of a customer when we create or update it in the finance system. */
+export interface CustomerDraft {
+  legalName: string;
+  /** Billing / accounts-payable email. */
+  email?: string;
+  apContactName?: string;
+  address?: PostalAddress;
+  currency: string;
+  /** Payment-terms code (src/billing/payment-terms.ts), e.g. `net_30`. */
+  paymentTerms: string;
+  /** Our reference, e.g. `hs-company-123`: Xero ContactNumber, Stripe metadata, QuickBooks a note/ref field. */
+  externalRef: string;
+}
+
+export interface FinanceCustomer {
+  id: string;
+  legalName: string;
+  email?: string;
+  externalRef?: string;
+  paymentTerms?: string;
+  currency?: string;
+  /** Deep link into the finance system's UI. */
+  url: string;
+}
+
+export interface InvoiceLineDraft {
+  description: string;
+  quantity: number;
+  unitAmount: Money;
+  /** quantity × unitAmount, exact; negative for a discount line. */
+  amount: Money;
+  periodStart?: CalendarDay;
+  periodEnd?: CalendarDay;
+}
+
+export interface InvoiceDraft {
+  customerId: string;
+  /** Our deterministic reference for the invoice (setup + schedule key). Stored on the vendor's invoice so that a
+   * crashed sync can find what it already created. */
+  reference: string;
+  issueDate: CalendarDay;
+  dueDate: CalendarDay;
+  currency: string;
+  paymentTerms: string;
+  poNumber?: string;
+  lines: InvoiceLineDraft[];
+  /** 'draft': Xero DRAFT / Stripe draft; 'issued': posted and sent for payment. QuickBooks only has 'issued'. */
+  status: 'draft' | 'issued';
+  memo?: string;
+}
+
+export interface CreatedInvoice {
+  id: string;
+  number?: string;
+  url: string;
+  status: InvoiceSnapshot['status'];
+  total: Money;
+}
+
+/** A finance webhook event reduced to what the sync engine needs. */
+export interface FinanceWebhookEvent {
+  /** Vendor event id (dedupe key, with the tenant). */
+  eventId: string;
+  tenantId: string;
+  entity: 'invoice' | 'payment' | 'customer' | 'credit_note' | 'other';
+  entityId: string;
+  action: string;
+  occurredAt: Date;
+}
+
+export interface TokenSet {
+  accessToken: string;
+  refreshToken?: string;
+  /** When the access token stops working. */
+  expiresAt: Date;
+  /** When the refresh token stops working, where the vendor says. */
+  refreshExpiresAt?: Date;
+  /** QuickBooks realm id / Xero tenant id / Stripe account id. */
+  tenantId?: string;
+}
+
+/** The kinds every vendor error is mapped onto (by a `parse-<vendor>-error` function), so retry policy lives in one place. */
+export type FinanceErrorKind =
+  | 'temporary'
+  | 'rate_limited'
+  | 'auth'
+  | 'not_found'
+  | 'validation'
+  | 'conflict'
+  | 'unknown';
+
+export class FinanceError extends Error {
+  readonly kind: FinanceErrorKind;
+  readonly system: FinanceSystemId;
+  /** Milliseconds the vendor asked us to wait (Retry-After), for rate_limited. */
+  readonly retryAfterMs: number | undefined;
+  readonly status: number | undefined;
+  /** The vendor's own message, shown to finance people on the deal and in the admin page. */
+  readonly vendorMessage: string;
+
+  constructor(
+    system: FinanceSystemId,
+    kind: FinanceErrorKind,
+    vendorMessage: string,
+    options: { status?: number; retryAfterMs?: number; cause?: unknown } = {},
+  ) {
+    super(`${system}: ${vendorMessage}`, { cause: options.cause });
+    this.name = 'FinanceError';
+    this.system = system;
+    this.kind = kind;
+    this.vendorMessage = vendorMessage;
+    this.status = options.status;
+    this.retryAfterMs = options.retryAfterMs;
+  }
+
+  /** Whether trying again later can succeed. */
+  get retryable(): boolean {
+    return this.kind === 'temporary' || this.kind === 'rate_limited';
+  }
+}
+
+/** One connected finance system, already authorised (the adapter is built with a token getter). */
+export interface FinanceSystem {
+  readonly id: FinanceSystemId;
+  readonly capabilities: FinanceCapabilities;
+  /** Finds a customer: by id when given, else by our external reference, else exact billing email, else exact legal name. */
+  findCustomer(query: {
+    id?: string;
+    externalRef?: string;
+    email?: string;
+    legalName?: string;
+  }): Promise<FinanceCustomer | null>;
+  createCustomer(draft: CustomerDraft, idempotencyKey: string): Promise<FinanceCustomer>;
+  updateCustomer(id: string, draft: CustomerDraft, idempotencyKey: string): Promise<FinanceCustomer>;
+  /** Makes sure the vendor can express the terms (QuickBooks: a Term entity); returns the vendor's terms id if any. */
+  ensurePaymentTerms(code: string, idempotencyKey: string): Promise<{ vendorTermsId?: string }>;
+  createInvoice(draft: InvoiceDraft, idempotencyKey: string): Promise<CreatedInvoice>;
+  /** The invoice we created with this reference, if any (crash recovery when the vendor has no idempotency replay). */
+  findInvoiceByReference(customerId: string, reference: string): Promise<CreatedInvoice | null>;
+  /** Invoices of one customer, or of every customer changed since a time (reconciliation sweep). */
+  listInvoices(query: { customerId?: string; changedSince?: Date }): Promise<InvoiceSnapshot[]>;
+  customerUrl(customerId: string): string;
+}
+
+/** Verifies and parses a vendor's webhook deliveries. */
+export interface FinanceWebhookVerifier {
+  /** True only for a correct signature over the exact raw body. */
+  verify(headers: Record<string, string | undefined>, rawBody: Buffer, now?: Date): boolean;
+  parse(rawBody: Buffer): FinanceWebhookEvent[];
+}
+
+/** OAuth for QuickBooks and Xero (Stripe uses API keys). */
+export interface FinanceOAuth {
+  authorizeUrl(state: string): string;
+  exchangeCode(code: string, extra?: Record<string, string>): Promise<TokenSet>;
+  /** Rotating refresh: the returned refresh token replaces the old one, which may no longer work. */
+  refresh(refreshToken: string): Promise<TokenSet>;
+}
