@@ -8,8 +8,8 @@ import { openPostgres } from '../../src/store/postgres.js';
 export interface TestDatabase {
   /** 'pglite' always; 'postgres' too when TEST_DATABASE_URL is set. */
   name: 'pglite' | 'postgres';
-  /** A new, empty, isolated database. `close()` also drops it. */
-  open(options?: { migrated?: boolean }): Promise<Db>;
+  /** A new, empty, isolated database. `close()` also drops it. `url` is set for PostgreSQL. */
+  open(options?: { migrated?: boolean }): Promise<Db & { url?: string }>;
 }
 
 async function createPostgresDatabase(adminUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
@@ -66,6 +66,7 @@ export function testDatabases(): TestDatabase[] {
         return {
           ...db,
           kind: db.kind,
+          url,
           close: async () => {
             await db.close();
             await drop();
