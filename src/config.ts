@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ENCRYPTION_KEY: z.string().optional(),
+  ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
 });
 
 export interface AppConfig {
@@ -26,6 +28,9 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   pgliteDataDir: string;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  /** Key for secrets at rest; unset only with the embedded database (a local key file is used then). */
+  encryptionKey: string | undefined;
+  previousEncryptionKeys: string[];
 }
 
 /** Thrown when the environment is misconfigured; names every bad variable. */
@@ -46,6 +51,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(zodIssues(parsed.error).map((i) => `${i.path} ${i.message}`));
   }
   const e = parsed.data;
+  if (e.DATABASE_URL && !e.ENCRYPTION_KEY) {
+    throw new ConfigError([
+      'ENCRYPTION_KEY is required with DATABASE_URL: tokens are encrypted at rest (make one with `openssl rand -base64 32`)',
+    ]);
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -53,5 +63,10 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     pgliteDataDir: e.PGLITE_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    encryptionKey: e.ENCRYPTION_KEY || undefined,
+    previousEncryptionKeys: (e.ENCRYPTION_KEY_PREVIOUS ?? '')
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean),
   };
 }

@@ -9,7 +9,16 @@ describe('configuration', () => {
   });
 
   it('switches to PostgreSQL when DATABASE_URL is set', () => {
-    expect(loadConfig({ DATABASE_URL: 'postgres://u@db:5432/app' }).databaseUrl).toBe('postgres://u@db:5432/app');
+    const c = loadConfig({ DATABASE_URL: 'postgres://u@db:5432/app', ENCRYPTION_KEY: 'k' });
+    expect(c.databaseUrl).toBe('postgres://u@db:5432/app');
+  });
+
+  it('requires an encryption key for PostgreSQL, where tokens of real portals live', () => {
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://u@db:5432/app' })).toThrow('ENCRYPTION_KEY is required');
+  });
+
+  it('reads previous keys for rotation as a comma-separated list', () => {
+    expect(loadConfig({ ENCRYPTION_KEY_PREVIOUS: 'a, b' }).previousEncryptionKeys).toEqual(['a', 'b']);
   });
 
   it('names every bad variable in one error', () => {
