@@ -10,9 +10,7 @@ import { DomainError } from '../core/errors.js';
  */
 export type PaymentTermsCode = string;
 
-export type PaymentTerms =
-  | { kind: 'net'; days: number }
-  | { kind: 'day_of_following_month'; day: number };
+export type PaymentTerms = { kind: 'net'; days: number } | { kind: 'day_of_following_month'; day: number };
 
 /** The catalog shown to people, in order. Custom `net_<n>` codes are accepted beyond these. */
 export const PAYMENT_TERMS_CATALOG: ReadonlyArray<{ code: PaymentTermsCode; label: string }> = [
@@ -39,11 +37,9 @@ function tryParse(code: string): PaymentTerms | null {
 }
 
 /** zod schema for a payment-terms code. */
-export const PaymentTermsCodeSchema = z
-  .string()
-  .refine((c) => tryParse(c) !== null, {
-    message: 'must be due_on_receipt, net_<1-365 days> (e.g. net_30) or eofm_<1-31> (day of the following month)',
-  });
+export const PaymentTermsCodeSchema = z.string().refine((c) => tryParse(c) !== null, {
+  message: 'must be due_on_receipt, net_<1-365 days> (e.g. net_30) or eofm_<1-31> (day of the following month)',
+});
 
 /** Parses a code. @example parsePaymentTerms('net_30') // { kind: 'net', days: 30 } */
 export function parsePaymentTerms(code: PaymentTermsCode): PaymentTerms {

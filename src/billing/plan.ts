@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CalendarDaySchema } from '../core/dates.js';
+import { CalendarDaySchema, plusMonths } from '../core/dates.js';
 import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
 import { PaymentTermsCodeSchema } from './payment-terms.js';
 
@@ -9,15 +9,22 @@ import { PaymentTermsCodeSchema } from './payment-terms.js';
  * the plan must be in the plan's currency (checked by `BillingPlanSchema`).
  */
 
-export const BillingIntervalSchema = z.enum(['monthly', 'quarterly', 'annual']);
+export const BillingIntervalSchema = z.enum(['monthly', 'quarterly', 'annual'], {
+  error: 'must be monthly, quarterly or annual',
+});
 export type BillingInterval = z.infer<typeof BillingIntervalSchema>;
 
 /** Invoice at the start of each period (advance) or at its end (arrears). */
-export const BillingTimingSchema = z.enum(['advance', 'arrears']);
+export const BillingTimingSchema = z.enum(['advance', 'arrears'], {
+  error: 'must be advance (start of each period) or arrears (end of each period)',
+});
 export type BillingTiming = z.infer<typeof BillingTimingSchema>;
 
 const positiveMoney = MoneySchema.refine((m) => m.amount > 0, { message: 'must be more than zero', path: ['amount'] });
-const nonNegativeMoney = MoneySchema.refine((m) => m.amount >= 0, { message: 'must not be negative', path: ['amount'] });
+const nonNegativeMoney = MoneySchema.refine((m) => m.amount >= 0, {
+  message: 'must not be negative',
+  path: ['amount'],
+});
 
 /** A price step: from period number `fromPeriod` (1-based) on, the period price is `price`. */
 export const RampStepSchema = z.object({
@@ -34,7 +41,11 @@ export const RecurringComponentSchema = z.object({
   price: nonNegativeMoney,
   /** `term`: periods run from the start date. `calendar`: periods align to calendar months/quarters/years, so the
    * first and last periods are prorated by actual days. */
-  alignment: z.enum(['term', 'calendar']).default('term'),
+  alignment: z
+    .enum(['term', 'calendar'], {
+      error: 'must be term (from the start date) or calendar (calendar months/quarters/years)',
+    })
+    .default('term'),
   ramps: z.array(RampStepSchema).max(60).default([]),
 });
 
@@ -66,11 +77,13 @@ export const HourlyComponentSchema = z.object({
 /** A single charge: implementation or set-up fee, or any other one-off. */
 export const OneTimeComponentSchema = z.object({
   kind: z.literal('one_time'),
-  category: z.enum(['implementation', 'setup', 'other']).default('other'),
+  category: z
+    .enum(['implementation', 'setup', 'other'], { error: 'must be implementation, setup or other' })
+    .default('other'),
   description: z.string().trim().min(1, 'is required').max(200),
   amount: positiveMoney,
   /** When it is invoiced: on the start date, on acceptance of the handoff, or on a given date. */
-  on: z.enum(['start', 'acceptance', 'date']).default('start'),
+  on: z.enum(['start', 'acceptance', 'date'], { error: 'must be start, acceptance or date' }).default('start'),
   date: CalendarDaySchema.optional(),
 });
 
@@ -85,28 +98,36 @@ export const UsageComponentSchema = z.object({
   unitName: z.string().trim().min(1).max(40).default('unit'),
 });
 
-export const BillingComponentSchema = z.discriminatedUnion('kind', [
-  RecurringComponentSchema,
-  MilestoneComponentSchema,
-  HourlyComponentSchema,
-  OneTimeComponentSchema,
-  UsageComponentSchema,
-]);
+export const BillingComponentSchema = z.discriminatedUnion(
+  'kind',
+  [
+    RecurringComponentSchema,
+    MilestoneComponentSchema,
+    HourlyComponentSchema,
+    OneTimeComponentSchema,
+    UsageComponentSchema,
+  ],
+  { error: 'must be one of recurring, milestone, hourly, one_time, usage' },
+);
 export type BillingComponent = z.infer<typeof BillingComponentSchema>;
 
 /** A discount on recurring components: percent in basis points (1000 = 10%) or a fixed amount per period. */
-export const DiscountSchema = z.discriminatedUnion('kind', [
-  z.object({
-    kind: z.literal('percent'),
-    basisPoints: z.number().int().min(1, 'must be at least 1 basis point').max(10_000, 'cannot exceed 100%'),
-    reason: z.string().trim().max(200).optional(),
-  }),
-  z.object({
-    kind: z.literal('amount_per_period'),
-    amount: positiveMoney,
-    reason: z.string().trim().max(200).optional(),
-  }),
-]);
+export const DiscountSchema = z.discriminatedUnion(
+  'kind',
+  [
+    z.object({
+      kind: z.literal('percent'),
+      basisPoints: z.number().int().min(1, 'must be at least 1 basis point').max(10_000, 'cannot exceed 100%'),
+      reason: z.string().trim().max(200).optional(),
+    }),
+    z.object({
+      kind: z.literal('amount_per_period'),
+      amount: positiveMoney,
+      reason: z.string().trim().max(200).optional(),
+    }),
+  ],
+  { error: 'must be percent or amount_per_period' },
+);
 export type Discount = z.infer<typeof DiscountSchema>;
 
 /** Billing model as a person names it; derived from the components, also stored on the deal. */
@@ -149,10 +170,56 @@ function* moneyPaths(plan: z.infer<typeof PlanObjectSchema>): Generator<[Array<s
   }
 }
 
+/**
+ * Largest amount in a plan, in minor units (10^11: a billion dollars, a hundred billion yen). Schedules multiply
+ * prices by up to 366 days during proration and add up to 1,200 periods for up to 20 components; this bound keeps
+ * every intermediate exactly representable (below 2^53) so that sums stay exact.
+ */
+export const MAX_PLAN_AMOUNT = 100_000_000_000;
+
+/** Longest contract term, in years (monthly billing then has at most 1,200 periods). */
+export const MAX_TERM_YEARS = 100;
+
+function* moneyAmounts(plan: z.infer<typeof PlanObjectSchema>): Generator<[Array<string | number>, number, string?]> {
+  if (plan.discount?.kind === 'amount_per_period') yield [['discount', 'amount'], plan.discount.amount.amount];
+  for (const [i, c] of plan.components.entries()) {
+    const at = (...rest: Array<string | number>) => ['components', i, ...rest];
+    switch (c.kind) {
+      case 'recurring':
+        yield [at('price'), c.price.amount];
+        for (const [j, r] of c.ramps.entries()) yield [at('ramps', j, 'price'), r.price.amount];
+        break;
+      case 'milestone':
+        for (const [j, m] of c.milestones.entries()) yield [at('milestones', j, 'amount'), m.amount.amount];
+        break;
+      case 'hourly':
+        // The period's maximum billable (rate × cap) is what gets invoiced, so that is what must stay bounded.
+        yield [at('rate'), c.rate.amount * c.capHoursPerPeriod, 'times the hour cap'];
+        break;
+      case 'one_time':
+        yield [at('amount'), c.amount.amount];
+        break;
+      case 'usage':
+        yield [at('minimumPerPeriod'), c.minimumPerPeriod.amount];
+        yield [at('overageUnitPrice'), c.overageUnitPrice.amount];
+        break;
+    }
+  }
+}
+
 /** The billing plan, with cross-field checks: dates in order, one currency, unique milestone ids, ramps ascending. */
 export const BillingPlanSchema = PlanObjectSchema.superRefine((plan, ctx) => {
-  if (plan.endDate < plan.startDate) {
+  // Comparing dates only makes sense once both parse; otherwise their own issues already say what is wrong.
+  const datesValid =
+    CalendarDaySchema.safeParse(plan.startDate).success && CalendarDaySchema.safeParse(plan.endDate).success;
+  if (datesValid && plan.endDate < plan.startDate) {
     ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after the start date' });
+  } else if (datesValid && plan.endDate >= plusMonths(plan.startDate, MAX_TERM_YEARS * 12)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['endDate'],
+      message: `the term cannot be longer than ${MAX_TERM_YEARS} years`,
+    });
   }
   for (const [path, currency] of moneyPaths(plan)) {
     if (currency !== plan.currency) {
@@ -163,12 +230,32 @@ export const BillingPlanSchema = PlanObjectSchema.superRefine((plan, ctx) => {
       });
     }
   }
+  for (const [path, amount, what] of moneyAmounts(plan)) {
+    if (Math.abs(amount) > MAX_PLAN_AMOUNT) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [...path, 'amount'],
+        message: `${what ? `${what} ` : ''}is too large (at most ${MAX_PLAN_AMOUNT.toLocaleString('en-US')} minor units)`,
+      });
+    }
+  }
+  if (plan.discount && !plan.components.some((c) => c.kind === 'recurring')) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['discount'],
+      message: 'applies to recurring components, and this plan has none',
+    });
+  }
   for (const [i, c] of plan.components.entries()) {
     if (c.kind === 'milestone') {
       const seen = new Set<string>();
       for (const [j, m] of c.milestones.entries()) {
         if (seen.has(m.id)) {
-          ctx.addIssue({ code: 'custom', path: ['components', i, 'milestones', j, 'id'], message: `repeats "${m.id}"` });
+          ctx.addIssue({
+            code: 'custom',
+            path: ['components', i, 'milestones', j, 'id'],
+            message: `repeats "${m.id}"`,
+          });
         }
         seen.add(m.id);
       }
@@ -189,7 +276,13 @@ export const BillingPlanSchema = PlanObjectSchema.superRefine((plan, ctx) => {
     if (c.kind === 'one_time' && c.on === 'date' && !c.date) {
       ctx.addIssue({ code: 'custom', path: ['components', i, 'date'], message: 'is required when invoiced on a date' });
     }
-    if (c.kind === 'one_time' && c.on === 'date' && c.date && (c.date < plan.startDate || c.date > plan.endDate)) {
+    if (
+      datesValid &&
+      c.kind === 'one_time' &&
+      c.on === 'date' &&
+      c.date &&
+      (c.date < plan.startDate || c.date > plan.endDate)
+    ) {
       ctx.addIssue({ code: 'custom', path: ['components', i, 'date'], message: 'must fall within the contract term' });
     }
   }
