@@ -72,7 +72,22 @@ export function plusMonths(anchor: CalendarDay, n: number): CalendarDay {
 
 /** Whole days from a to b (b − a). @example daysBetween('2026-01-01', '2026-01-31') // 30 */
 export function daysBetween(a: CalendarDay, b: CalendarDay): number {
-  return differenceInCalendarDays(parseDay(b), parseDay(a));
+  // Epoch-day arithmetic: this runs for every invoice of every customer, so it skips date-object churn.
+  return epochDay(b) - epochDay(a);
+}
+
+function epochDay(day: CalendarDay): number {
+  const m = DAY_RE.exec(day);
+  if (!m) throw new DomainError('invalid_input', `"${day}" is not a date written YYYY-MM-DD`);
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  const d = Number(m[3]);
+  const ms = Date.UTC(y, mo - 1, d);
+  const check = new Date(ms);
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) {
+    throw new DomainError('invalid_input', `"${day}" is not a real calendar date`);
+  }
+  return ms / 86_400_000;
 }
 
 /** Number of days in the month of `day`. */

@@ -23,7 +23,7 @@ function article(expected: string): string {
 export function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
   return error.issues.map((issue) => {
     const path = formatPath(issue.path);
-    const full = prefix && path ? `${prefix}.${path}` : prefix || path;
+    const full = prefix && path ? (path.startsWith('[') ? `${prefix}${path}` : `${prefix}.${path}`) : prefix || path;
     return { path: full, message: humanMessage(issue) };
   });
 }
@@ -33,7 +33,8 @@ export function zodIssues(error: z.ZodError, prefix = ''): Issue[] {
  * @example const plan = parseInput(BillingPlanSchema, body.plan, 'plan');
  */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefix = ''): z.output<S> {
-  const result = schema.safeParse(input);
+  // reportInput: without it zod 4 leaves `input` out of issues, and "not an integer" would read as "is required".
+  const result = schema.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
   const issues = zodIssues(result.error, prefix);
   const first = issues[0] ?? { path: prefix, message: 'is invalid' };
