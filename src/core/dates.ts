@@ -2,7 +2,6 @@ import { TZDate } from '@date-fns/tz';
 import {
   addDays,
   addMonths,
-  differenceInCalendarDays,
   format,
   getDaysInMonth,
   isValid,
