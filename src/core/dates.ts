@@ -1,12 +1,5 @@
 import { TZDate } from '@date-fns/tz';
-import {
-  addDays,
-  addMonths,
-  format,
-  getDaysInMonth,
-  isValid,
-  lastDayOfMonth,
-} from 'date-fns';
+import { addDays, addMonths, format, getDaysInMonth, isValid, lastDayOfMonth } from 'date-fns';
 import { z } from 'zod';
 import { DomainError } from './errors.js';
 

@@ -7,6 +7,10 @@ function humanMessage(issue: z.core.$ZodIssue): string {
     const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
     return `must be ${article(issue.expected)} (got ${got})`;
   }
+  if (issue.code === 'invalid_key') {
+    const inner = issue.issues[0];
+    return `is not an accepted key: ${inner ? humanMessage(inner) : 'invalid'}`;
+  }
   if (issue.code === 'unrecognized_keys')
     return `has unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}`;
   return issue.message;

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { TimeZoneSchema } from '../core/dates.js';
+import { parseInput } from '../core/validate.js';
+import { BannerThresholdsSchema } from '../receivables/risk.js';
+
+/**
+ * A portal's configuration of the app, edited on the settings page. Roles and teams decide who may review a
+ * handoff (the template's receiving team) and who may approve exceptions (the template's exception owner role).
+ */
+
+export const APP_ROLES = ['sales', 'cs', 'finance', 'revops_admin'] as const;
+export const AppRoleSchema = z.enum(APP_ROLES, { error: `must be one of ${APP_ROLES.join(', ')}` });
+
+const UserIdSchema = z.string().regex(/^\d+$/, 'must be a HubSpot user id');
+
+export const UserAccessSchema = z.strictObject({
+  roles: z.array(AppRoleSchema).max(APP_ROLES.length).default([]),
+  /** Team names matching templates' `toTeam`, e.g. `cs`, `finance`. */
+  teams: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
+});
+
+export const PortalSettingsSchema = z.strictObject({
+  timeZone: TimeZoneSchema.default('UTC'),
+  users: z.record(UserIdSchema, UserAccessSchema).default({}),
+  /** Roles everyone has without being listed (a rep owns the deals they sell). */
+  defaultRoles: z.array(AppRoleSchema).default(['sales']),
+  /** Deal stages that count as won. Empty: every stage HubSpot marks closed-won. */
+  wonStageIds: z.array(z.string().min(1)).default([]),
+  /** Where the gate moves a won deal whose handoff is incomplete; unset: back to its previous stage. */
+  holdingStageId: z.string().min(1).optional(),
+  bannerThresholds: BannerThresholdsSchema.default({
+    warningFromDaysPastDue: 1,
+    dangerFromDaysPastDue: 30,
+    minimumOverdue: [],
+  }),
+  /** Days before the due date a QuickBooks invoice is issued (it has no drafts). */
+  issueLeadDays: z.number().int().min(0).max(60).default(0),
+});
+export type PortalSettings = z.output<typeof PortalSettingsSchema>;
+export type PortalSettingsInput = z.input<typeof PortalSettingsSchema>;
+
+/** The settings of a new installation. */
+export const DEFAULT_PORTAL_SETTINGS: PortalSettings = PortalSettingsSchema.parse({});
+
+/**
+ * Validates settings (from the settings page or the database) into their full form, with defaults.
+ * @example parsePortalSettings({ timeZone: 'Europe/Berlin', users: { '77': { roles: ['finance'], teams: ['finance'] } } })
+ */
+export function parsePortalSettings(input: unknown): PortalSettings {
+  return parseInput(PortalSettingsSchema, input ?? {}, 'settings');
+}
+
+/**
+ * The roles and teams a user holds in a portal.
+ * @example accessOf(settings, '77') // { roles: ['sales', 'finance'], teams: ['finance'] }
+ */
+export function accessOf(settings: PortalSettings, userId: string): { roles: string[]; teams: string[] } {
+  const listed = settings.users[userId];
+  const roles = new Set<string>([...settings.defaultRoles, ...(listed?.roles ?? [])]);
+  return { roles: [...roles], teams: [...(listed?.teams ?? [])] };
+}
