@@ -1,8 +1,12 @@
 import type { z } from 'zod';
 import { DomainError, formatPath, type Issue } from './errors.js';
 
+// zod's own wording; anything else is a message we wrote in a schema, which beats a generic rewrite.
+const ZOD_DEFAULT = /^Invalid (input|option|element|key|union)|^Too (big|small)|^Expected|^Unrecognized key/;
+
 function humanMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.input === undefined) return 'is required';
+  if (!ZOD_DEFAULT.test(issue.message)) return issue.message;
   if (issue.code === 'invalid_type') {
     const got = issue.input === null ? 'null' : Array.isArray(issue.input) ? 'a list' : typeof issue.input;
     return `must be ${article(issue.expected)} (got ${got})`;

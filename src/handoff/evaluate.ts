@@ -4,6 +4,7 @@ import { contractValue } from '../billing/schedule.js';
 import { TimeZoneSchema, todayIn } from '../core/dates.js';
 import { DomainError, type Issue, isDomainError } from '../core/errors.js';
 import type { Money } from '../core/money.js';
+import { parseInput } from '../core/validate.js';
 import { NowSchema } from './actor.js';
 import type { FieldEvaluation, FieldProblem, HandoffEvaluation } from './evaluation.js';
 import {
@@ -17,7 +18,6 @@ import {
   unknownFieldMessage,
   validateField,
 } from './fields.js';
-import { parseHandoffInput } from './parse.js';
 import {
   CreditAssessmentSchema,
   type FeasibilityResult,
@@ -73,7 +73,7 @@ const RANK: Record<FieldStatus, number> = { ok: 0, missing: 1, needs_approval: 2
  */
 export function evaluateHandoff(template: unknown, data: unknown, context: EvaluationContext): HandoffEvaluation {
   const t = validateTemplate(template);
-  const ctx = parseHandoffInput(EvaluationContextSchema, context, 'context');
+  const ctx = parseInput(EvaluationContextSchema, context, 'context');
   const { values, invalid } = splitValues(data);
 
   const judgements = new Map<HandoffFieldKey, Judgement[]>();
@@ -169,8 +169,8 @@ function truthy(value: unknown): boolean {
  * @example conditionHolds({ field: 'poRequired', equals: true }, { poRequired: true }) // true
  */
 export function conditionHolds(condition: Condition, values: HandoffDataInput): boolean {
-  const c = parseHandoffInput(ConditionSchema, condition, 'condition');
-  return holds(c, parseHandoffInput(HandoffDataSchema, values, 'data'));
+  const c = parseInput(ConditionSchema, condition, 'condition');
+  return holds(c, parseInput(HandoffDataSchema, values, 'data'));
 }
 
 function holds(condition: Condition, values: HandoffData): boolean {

@@ -1,10 +1,10 @@
 import { addDays } from 'date-fns';
 import { z } from 'zod';
 import { DomainError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
 import { type Actor, type ActorInput, ActorSchema, InstantSchema, NowSchema } from './actor.js';
 import { type HandoffEvaluation, HandoffEvaluationSchema } from './evaluation.js';
 import { type HandoffFieldKey, isHandoffFieldKey, unknownFieldMessage } from './fields.js';
-import { parseHandoffInput } from './parse.js';
 import { type HandoffTemplate, validateTemplate } from './template.js';
 
 /**
@@ -70,10 +70,10 @@ export function requestException(
   actor: ActorInput,
   now: Date,
 ): HandoffException {
-  const r = parseHandoffInput(RequestSchema, request, 'request');
+  const r = parseInput(RequestSchema, request, 'request');
   const t = validateTemplate(template);
-  const who = parseHandoffInput(ActorSchema, actor, 'actor');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const who = parseInput(ActorSchema, actor, 'actor');
+  const at = parseInput(NowSchema, now, 'now');
   const expiresAt = r.expiresAt ?? addDays(at, DEFAULT_EXCEPTION_DAYS);
   if (expiresAt <= at) throw new DomainError('invalid_input', 'must be in the future', 'request.expiresAt');
   return {
@@ -110,8 +110,8 @@ export type ExceptionDecision = z.input<typeof DecisionSchema>;
  * @example exceptionStatusAt(ex, new Date('2030-01-01')) // 'expired'
  */
 export function exceptionStatusAt(exception: HandoffException, now: Date): ExceptionStatus {
-  const ex = parseHandoffInput(HandoffExceptionSchema, exception, 'exception');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const ex = parseInput(HandoffExceptionSchema, exception, 'exception');
+  const at = parseInput(NowSchema, now, 'now');
   return effectiveStatus(ex, at);
 }
 
@@ -131,10 +131,10 @@ export function decideException(
   actor: ActorInput,
   now: Date,
 ): HandoffException {
-  const ex = parseHandoffInput(HandoffExceptionSchema, exception, 'exception');
-  const d = parseHandoffInput(DecisionSchema, decision, 'decision');
-  const who = parseHandoffInput(ActorSchema, actor, 'actor');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const ex = parseInput(HandoffExceptionSchema, exception, 'exception');
+  const d = parseInput(DecisionSchema, decision, 'decision');
+  const who = parseInput(ActorSchema, actor, 'actor');
+  const at = parseInput(NowSchema, now, 'now');
   const status = effectiveStatus(ex, at);
   if (status === 'expired' && ex.status === 'requested') {
     throw new DomainError(
@@ -182,8 +182,8 @@ function requireRole(who: Actor, role: string): void {
  * @example expireExceptions([ex], later)[0].status // 'expired'
  */
 export function expireExceptions(list: ReadonlyArray<HandoffException>, now: Date): HandoffException[] {
-  const all = parseHandoffInput(z.array(HandoffExceptionSchema), list, 'exceptions');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const all = parseInput(z.array(HandoffExceptionSchema), list, 'exceptions');
+  const at = parseInput(NowSchema, now, 'now');
   return all.map((ex) => ({ ...ex, status: effectiveStatus(ex, at) }));
 }
 
@@ -192,8 +192,8 @@ export function expireExceptions(list: ReadonlyArray<HandoffException>, now: Dat
  * @example activeExceptions([approved, denied], now) // [approved]
  */
 export function activeExceptions(list: ReadonlyArray<HandoffException>, now: Date): HandoffException[] {
-  const all = parseHandoffInput(z.array(HandoffExceptionSchema), list, 'exceptions');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const all = parseInput(z.array(HandoffExceptionSchema), list, 'exceptions');
+  const at = parseInput(NowSchema, now, 'now');
   return all.filter((ex) => effectiveStatus(ex, at) === 'approved');
 }
 
@@ -226,7 +226,7 @@ export function gateDecision(
   exceptions: ReadonlyArray<HandoffException>,
   now: Date,
 ): GateDecision {
-  const ev = parseHandoffInput(HandoffEvaluationSchema, evaluation, 'evaluation');
+  const ev = parseInput(HandoffEvaluationSchema, evaluation, 'evaluation');
   const active = activeExceptions(exceptions, now);
   const missing: GateProblem[] = [];
   const waived: GateDecision['waived'] = [];

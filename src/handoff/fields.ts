@@ -4,7 +4,7 @@ import { BillingModelSchema, BillingPlanSchema } from '../billing/plan.js';
 import { CalendarDaySchema } from '../core/dates.js';
 import { DomainError, type Issue } from '../core/errors.js';
 import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
-import { handoffIssues } from './parse.js';
+import { zodIssues } from '../core/validate.js';
 
 /**
  * The handoff field catalog: every field a handoff can ask for, as data, plus the one zod schema that validates
@@ -481,7 +481,7 @@ export function validateField(key: string, value: unknown): FieldValidation {
   const schema = fieldSchemas[key as HandoffFieldKey] as z.ZodType;
   const result = schema.safeParse(value, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
-  const issues = handoffIssues(result.error);
+  const issues = zodIssues(result.error);
   const message = issues
     .map((i) => (i.path ? `${i.path} ${i.message}` : i.message))
     .filter((m, idx, all) => all.indexOf(m) === idx)

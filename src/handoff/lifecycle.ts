@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { DomainError } from '../core/errors.js';
+import { parseInput } from '../core/validate.js';
 import { type Actor, type ActorInput, ActorSchema, InstantSchema, NowSchema } from './actor.js';
 import { type HandoffEvaluation, HandoffEvaluationSchema } from './evaluation.js';
 import { gateDecision, type HandoffException, HandoffExceptionSchema } from './exceptions.js';
-import { parseHandoffInput } from './parse.js';
 import {
   type HandoffTemplate,
   RejectionReasonSchema,
@@ -164,7 +164,7 @@ const THREAD_ACTIONS: ReadonlyArray<HandoffActionType> = ['ask', 'answer'];
  * @example allowedActions('draft') // ['submit', 'ask', 'answer']
  */
 export function allowedActions(state: HandoffState): HandoffActionType[] {
-  const s = parseHandoffInput(HandoffStateSchema, state, 'state');
+  const s = parseInput(HandoffStateSchema, state, 'state');
   return [...(Object.keys(MOVES[s]) as HandoffActionType[]), ...THREAD_ACTIONS];
 }
 
@@ -185,9 +185,9 @@ export type CreateHandoffInput = z.input<typeof CreateSchema>;
  * @example createHandoff({ id: 'h1', dealId: 'd1', deal: { ownerId: '42' } }, DEFAULT_SALES_TO_CS, now).state // 'draft'
  */
 export function createHandoff(input: CreateHandoffInput, template: HandoffTemplate, now: Date): Handoff {
-  const i = parseHandoffInput(CreateSchema, input, 'input');
+  const i = parseInput(CreateSchema, input, 'input');
   const t = validateTemplate(template);
-  const at = parseHandoffInput(NowSchema, now, 'now').toISOString();
+  const at = parseInput(NowSchema, now, 'now').toISOString();
   return {
     id: i.id,
     dealId: i.dealId,
@@ -226,9 +226,9 @@ function contractOf(t: HandoffTemplate): HandoffContract {
  * @example adoptTemplateVersion(draft, { ...template, version: 2 }, now).templateVersion // 2
  */
 export function adoptTemplateVersion(handoff: Handoff, template: HandoffTemplate, now: Date): Handoff {
-  const h = parseHandoffInput(HandoffSchema, handoff, 'handoff');
+  const h = parseInput(HandoffSchema, handoff, 'handoff');
   const t = validateTemplate(template);
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const at = parseInput(NowSchema, now, 'now');
   if (t.id !== h.templateId) {
     throw new DomainError('conflict', `This handoff follows template ${h.templateId}, not ${t.id}.`, 'template.id');
   }
@@ -266,10 +266,10 @@ export function transition(
   actor: ActorInput,
   now: Date,
 ): { handoff: Handoff; event: HandoffEvent } {
-  const h = parseHandoffInput(HandoffSchema, handoff, 'handoff');
-  const a = parseHandoffInput(HandoffActionSchema, action, 'action');
-  const who = parseHandoffInput(ActorSchema, actor, 'actor');
-  const at = parseHandoffInput(NowSchema, now, 'now');
+  const h = parseInput(HandoffSchema, handoff, 'handoff');
+  const a = parseInput(HandoffActionSchema, action, 'action');
+  const who = parseInput(ActorSchema, actor, 'actor');
+  const at = parseInput(NowSchema, now, 'now');
   const iso = at.toISOString();
   const base = { handoffId: h.id, type: EVENT_OF[a.type], actor: who.userId, at: iso, from: h.state };
 
@@ -341,7 +341,7 @@ export function transition(
  * @example nextAutomaticAction(acceptedFinanceHandoff) // 'start_billing'
  */
 export function nextAutomaticAction(handoff: Handoff): 'start_billing' | null {
-  const h = parseHandoffInput(HandoffSchema, handoff, 'handoff');
+  const h = parseInput(HandoffSchema, handoff, 'handoff');
   return h.state === 'accepted' && h.contract.autoStartBillingOnAcceptance ? 'start_billing' : null;
 }
 

@@ -12,6 +12,7 @@ import {
   subtractMoney,
   sumMoney,
 } from '../core/money.js';
+import { parseInput } from '../core/validate.js';
 import type { CreditAssessment } from '../receivables/credit.js';
 import {
   type HandoffData,
@@ -20,7 +21,6 @@ import {
   type HandoffFieldKey,
   isPresent,
 } from './fields.js';
-import { parseHandoffInput } from './parse.js';
 import { RULE_IDS, type RuleId } from './rule-ids.js';
 import { type Policy, PolicySchema, type Severity } from './template.js';
 
@@ -137,7 +137,7 @@ function defineRule(
   body: (data: HandoffData, ctx: RuleContext) => RuleOutcome[],
 ): Rule {
   const run = (data: HandoffDataInput, ctx: RuleContextInput) =>
-    body(parseHandoffInput(HandoffDataSchema, data, 'data'), parseHandoffInput(RuleContextSchema, ctx, 'context'));
+    body(parseInput(HandoffDataSchema, data, 'data'), parseInput(RuleContextSchema, ctx, 'context'));
   return Object.assign(run, { id, ...meta });
 }
 

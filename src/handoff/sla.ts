@@ -2,9 +2,9 @@ import { TZDate } from '@date-fns/tz';
 import { getISODay } from 'date-fns';
 import { z } from 'zod';
 import { TimeZoneSchema } from '../core/dates.js';
+import { parseInput } from '../core/validate.js';
 import { NowSchema } from './actor.js';
 import { type Handoff, HandoffSchema } from './lifecycle.js';
-import { parseHandoffInput } from './parse.js';
 import { type BusinessHours, BusinessHoursSchema, type Sla, SlaSchema } from './template.js';
 
 /**
@@ -66,7 +66,7 @@ const DueAtInput = z.strictObject({ submittedAt: NowSchema, sla: SlaSchema, time
  * @example slaDueAt({ submittedAt: new Date('2026-03-06T15:00:00Z'), sla: { hours: 4, calendar: 'business' }, timeZone: 'UTC' }) // Monday 2026-03-09T11:00:00Z
  */
 export function slaDueAt(input: { submittedAt: Date; sla: z.input<typeof SlaSchema>; timeZone: string }): Date {
-  const { submittedAt, sla, timeZone } = parseHandoffInput(DueAtInput, input, 'input');
+  const { submittedAt, sla, timeZone } = parseInput(DueAtInput, input, 'input');
   return dueAt(submittedAt, sla, timeZone);
 }
 
@@ -105,7 +105,7 @@ export function businessTimeBetween(input: {
   businessHours: BusinessHours;
   timeZone: string;
 }): number {
-  const { from, to, businessHours, timeZone } = parseHandoffInput(BetweenInput, input, 'input');
+  const { from, to, businessHours, timeZone } = parseInput(BetweenInput, input, 'input');
   return between(from.getTime(), to.getTime(), businessHours, timeZone);
 }
 
@@ -137,7 +137,7 @@ const StatusInput = z.strictObject({
  * @example slaStatus({ submittedAt, sla: { hours: 8, calendar: 'calendar' }, timeZone: 'UTC', now }).status // 'on_track'
  */
 export function slaStatus(input: z.input<typeof StatusInput>): Omit<SlaClock, 'nextStepOwner'> {
-  const i = parseHandoffInput(StatusInput, input, 'input');
+  const i = parseInput(StatusInput, input, 'input');
   return status(i.submittedAt, i.sla, i.timeZone, i.now, i.decidedAt);
 }
 
@@ -177,7 +177,7 @@ const ClockInput = z.strictObject({ handoff: HandoffSchema, timeZone: TimeZoneSc
  * @example slaClock({ handoff, timeZone: 'America/New_York', now }) // { status: 'due_soon', nextStepOwner: { kind: 'team', teamId: 'finance' }, … }
  */
 export function slaClock(input: { handoff: Handoff; timeZone: string; now: Date }): SlaClock {
-  const { handoff: h, timeZone, now } = parseHandoffInput(ClockInput, input, 'input');
+  const { handoff: h, timeZone, now } = parseInput(ClockInput, input, 'input');
   const owner = nextStepOwner(h);
   if (!h.submittedAt) {
     return {

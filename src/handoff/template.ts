@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { PaymentTermsCodeSchema } from '../billing/payment-terms.js';
+import { parseInput } from '../core/validate.js';
 import { type HandoffFieldKey, isHandoffFieldKey, unknownFieldMessage, validateField } from './fields.js';
-import { parseHandoffInput } from './parse.js';
 import { RULE_IDS, type RuleId } from './rule-ids.js';
 
 /**
@@ -227,7 +227,7 @@ export type HandoffTemplateInput = z.input<typeof HandoffTemplateSchema>;
  * @example validateTemplate({ ...DEFAULT_SALES_TO_CS, sla: { hours: 0, calendar: 'business' } }) // throws "sla.hours: must be more than 0 hours"
  */
 export function validateTemplate(input: unknown): HandoffTemplate {
-  return parseHandoffInput(HandoffTemplateSchema, input, 'template');
+  return parseInput(HandoffTemplateSchema, input, 'template');
 }
 
 /**
@@ -239,7 +239,7 @@ export function meetsEntryCriteria(
   deal: { stage: string; acceptedTemplateIds?: ReadonlyArray<string> },
 ): boolean {
   const t = validateTemplate(template);
-  const d = parseHandoffInput(DealEntrySchema, deal, 'deal');
+  const d = parseInput(DealEntrySchema, deal, 'deal');
   switch (t.entryCriteria.kind) {
     case 'always':
       return true;
@@ -272,7 +272,7 @@ export function resolveReceivingOwner(
   deal: { ownerId?: string | null; properties?: Record<string, string | null | undefined> },
 ): ResolvedOwner {
   const t = validateTemplate(template);
-  const d = parseHandoffInput(DealOwnerSchema, deal, 'deal');
+  const d = parseInput(DealOwnerSchema, deal, 'deal');
   const fallback: ResolvedOwner = { kind: 'team', teamId: t.toTeam };
   const rule = t.receivingOwner;
   switch (rule.kind) {
