@@ -1,0 +1,288 @@
+import { DomainError } from '../core/errors.js';
+import type { HandoffEvaluation } from '../handoff/evaluation.js';
+import type { HandoffException } from '../handoff/exceptions.js';
+import type { HandoffData } from '../handoff/fields.js';
+import type { Handoff } from '../handoff/lifecycle.js';
+import { type HandoffTemplate, validateTemplate } from '../handoff/template.js';
+import { type PortalSettings, parsePortalSettings } from '../settings/portal-settings.js';
+import type { Db } from './db.js';
+
+/** A handoff as stored: the domain record, the field values, the last evaluation and a revision for concurrency. */
+export interface StoredHandoff {
+  handoff: Handoff;
+  data: HandoffData;
+  evaluation: HandoffEvaluation | null;
+  revision: number;
+}
+
+/** One line of the audit trail and thread, whatever produced it (lifecycle, evaluation, exception, gate). */
+export interface AuditEvent {
+  id?: number;
+  handoffId: string;
+  type: string;
+  actor: string;
+  at: string;
+  payload: Record<string, unknown>;
+}
+
+interface HandoffRow {
+  record: Handoff;
+  data: HandoffData;
+  evaluation: HandoffEvaluation | null;
+  revision: number;
+}
+
+function repositories(db: Db, portalId: number) {
+  const p = portalId;
+  const toStored = (r: HandoffRow): StoredHandoff => ({
+    handoff: r.record,
+    data: r.data ?? {},
+    evaluation: r.evaluation,
+    revision: Number(r.revision),
+  });
+
+  return {
+    portalId: p,
+    db,
+
+    installation: {
+      async exists(): Promise<boolean> {
+        const rows = await db.query('SELECT 1 FROM installations WHERE portal_id = $1 AND uninstalled_at IS NULL', [p]);
+        return rows.length > 0;
+      },
+      async settings(): Promise<PortalSettings> {
+        const [row] = await db.query<{ settings: unknown; time_zone: string }>(
+          'SELECT settings, time_zone FROM installations WHERE portal_id = $1',
+          [p],
+        );
+        if (!row) throw new DomainError('forbidden', `Revenue Handoff is not installed in portal ${p}`);
+        return parsePortalSettings(row.settings);
+      },
+      async saveSettings(settings: PortalSettings): Promise<void> {
+        await db.query(
+          'UPDATE installations SET settings = $2, time_zone = $3, updated_at = now() WHERE portal_id = $1',
+          [p, JSON.stringify(settings), settings.timeZone],
+        );
+      },
+    },
+
+    templates: {
+      /** The newest version of every template of the portal. */
+      async latest(): Promise<HandoffTemplate[]> {
+        const rows = await db.query<{ definition: unknown }>(
+          `SELECT DISTINCT ON (template_id) definition FROM handoff_templates
+           WHERE portal_id = $1 ORDER BY template_id, version DESC`,
+          [p],
+        );
+        return rows.map((r) => validateTemplate(r.definition));
+      },
+      async get(templateId: string, version?: number): Promise<HandoffTemplate | null> {
+        const rows = await db.query<{ definition: unknown }>(
+          version === undefined
+            ? 'SELECT definition FROM handoff_templates WHERE portal_id = $1 AND template_id = $2 ORDER BY version DESC LIMIT 1'
+            : 'SELECT definition FROM handoff_templates WHERE portal_id = $1 AND template_id = $2 AND version = $3',
+          version === undefined ? [p, templateId] : [p, templateId, version],
+        );
+        return rows[0] ? validateTemplate(rows[0].definition) : null;
+      },
+      /** Saves an edit as the next version; earlier versions stay, since handoffs record the version they used. */
+      async saveNewVersion(input: unknown, createdBy: string): Promise<HandoffTemplate> {
+        const draft = validateTemplate(input);
+        const [row] = await db.query<{ v: number | null }>(
+          'SELECT max(version) AS v FROM handoff_templates WHERE portal_id = $1 AND template_id = $2',
+          [p, draft.id],
+        );
+        const template = validateTemplate({ ...draft, version: Number(row?.v ?? 0) + 1 });
+        await db.query(
+          'INSERT INTO handoff_templates (portal_id, template_id, version, definition, created_by) VALUES ($1, $2, $3, $4, $5)',
+          [p, template.id, template.version, JSON.stringify(template), createdBy],
+        );
+        return template;
+      },
+      /** Stores the given templates as they are, unless a version of that template exists (install, demo seed). */
+      async seed(templates: ReadonlyArray<HandoffTemplate>): Promise<void> {
+        for (const t of templates) {
+          await db.query(
+            `INSERT INTO handoff_templates (portal_id, template_id, version, definition, created_by)
+             SELECT $1, $2, $3, $4, 'install'
+             WHERE NOT EXISTS (SELECT 1 FROM handoff_templates WHERE portal_id = $1 AND template_id = $2)`,
+            [p, t.id, t.version, JSON.stringify(t)],
+          );
+        }
+      },
+    },
+
+    handoffs: {
+      async byDeal(dealId: string): Promise<StoredHandoff[]> {
+        const rows = await db.query<HandoffRow>(
+          'SELECT record, data, evaluation, revision FROM handoffs WHERE portal_id = $1 AND deal_id = $2 ORDER BY created_at',
+          [p, dealId],
+        );
+        return rows.map(toStored);
+      },
+      async get(handoffId: string): Promise<StoredHandoff | null> {
+        const rows = await db.query<HandoffRow>(
+          'SELECT record, data, evaluation, revision FROM handoffs WHERE portal_id = $1 AND id = $2',
+          [p, handoffId],
+        );
+        return rows[0] ? toStored(rows[0]) : null;
+      },
+      async insert(h: Handoff, data: HandoffData, evaluation: HandoffEvaluation | null): Promise<StoredHandoff> {
+        await db.query(
+          `INSERT INTO handoffs (id, portal_id, deal_id, template_id, template_version, state, data, evaluation,
+             percent_complete, submitted_at, decided_at, record, created_at, updated_at)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13)`,
+          [
+            h.id,
+            p,
+            h.dealId,
+            h.templateId,
+            h.templateVersion,
+            h.state,
+            JSON.stringify(data),
+            evaluation ? JSON.stringify(evaluation) : null,
+            evaluation?.percentComplete ?? 0,
+            h.submittedAt,
+            h.decidedAt,
+            JSON.stringify(h),
+            h.createdAt,
+          ],
+        );
+        return { handoff: h, data, evaluation, revision: 0 };
+      },
+      /**
+       * Writes a new state of a handoff if nobody else wrote since `revision` was read; otherwise a conflict
+       * error asks the person to reload, so two concurrent edits never silently overwrite each other.
+       */
+      async update(next: StoredHandoff): Promise<StoredHandoff> {
+        const h = next.handoff;
+        const rows = await db.query<{ revision: number }>(
+          `UPDATE handoffs SET state = $4, template_version = $5, data = $6, evaluation = $7, percent_complete = $8,
+             submitted_at = $9, decided_at = $10, record = $11, revision = revision + 1, updated_at = $12
+           WHERE portal_id = $1 AND id = $2 AND revision = $3 RETURNING revision`,
+          [
+            p,
+            h.id,
+            next.revision,
+            h.state,
+            h.templateVersion,
+            JSON.stringify(next.data),
+            next.evaluation ? JSON.stringify(next.evaluation) : null,
+            next.evaluation?.percentComplete ?? 0,
+            h.submittedAt,
+            h.decidedAt,
+            JSON.stringify(h),
+            h.updatedAt,
+          ],
+        );
+        if (!rows[0]) {
+          throw new DomainError(
+            'conflict',
+            'This handoff was changed by someone else since you opened it; reload to see their changes',
+            'handoff',
+          );
+        }
+        return { ...next, revision: Number(rows[0].revision) };
+      },
+      async countByState(): Promise<Record<string, number>> {
+        const rows = await db.query<{ state: string; n: string }>(
+          'SELECT state, count(*) AS n FROM handoffs WHERE portal_id = $1 GROUP BY state',
+          [p],
+        );
+        return Object.fromEntries(rows.map((r) => [r.state, Number(r.n)]));
+      },
+    },
+
+    events: {
+      async append(events: ReadonlyArray<AuditEvent>): Promise<void> {
+        for (const e of events) {
+          await db.query(
+            'INSERT INTO handoff_events (portal_id, handoff_id, type, actor, at, payload) VALUES ($1, $2, $3, $4, $5, $6)',
+            [p, e.handoffId, e.type, JSON.stringify({ userId: e.actor }), e.at, JSON.stringify(e.payload)],
+          );
+        }
+      },
+      /** The newest `limit` events of a handoff, oldest first. */
+      async list(handoffId: string, limit = 50): Promise<AuditEvent[]> {
+        const rows = await db.query<{
+          id: number;
+          type: string;
+          actor: { userId: string };
+          at: Date;
+          payload: Record<string, unknown>;
+        }>(
+          `SELECT * FROM (SELECT id, type, actor, at, payload FROM handoff_events
+             WHERE portal_id = $1 AND handoff_id = $2 ORDER BY id DESC LIMIT $3) recent ORDER BY id`,
+          [p, handoffId, limit],
+        );
+        return rows.map((r) => ({
+          id: Number(r.id),
+          handoffId,
+          type: r.type,
+          actor: r.actor.userId,
+          at: new Date(r.at).toISOString(),
+          payload: r.payload,
+        }));
+      },
+    },
+
+    exceptions: {
+      async list(handoffId: string): Promise<HandoffException[]> {
+        const rows = await db.query<{ record: HandoffException }>(
+          'SELECT record FROM handoff_exceptions WHERE portal_id = $1 AND handoff_id = $2 ORDER BY created_at',
+          [p, handoffId],
+        );
+        return rows.map((r) => r.record);
+      },
+      async get(exceptionId: string): Promise<HandoffException | null> {
+        const rows = await db.query<{ record: HandoffException }>(
+          'SELECT record FROM handoff_exceptions WHERE portal_id = $1 AND id::text = $2',
+          [p, exceptionId],
+        );
+        return rows[0]?.record ?? null;
+      },
+      async save(ex: HandoffException): Promise<void> {
+        await db.query(
+          `INSERT INTO handoff_exceptions (id, portal_id, handoff_id, status, fields, reason, approver_role, expires_at,
+             decided_at, record)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+           ON CONFLICT (id) DO UPDATE SET status = EXCLUDED.status, decided_at = EXCLUDED.decided_at,
+             record = EXCLUDED.record
+           WHERE handoff_exceptions.portal_id = EXCLUDED.portal_id`,
+          [
+            ex.id,
+            p,
+            ex.handoffId,
+            ex.status,
+            ex.waives,
+            ex.reason,
+            ex.approverRole,
+            ex.expiresAt,
+            ex.decidedAt ?? null,
+            JSON.stringify(ex),
+          ],
+        );
+      },
+    },
+  };
+}
+
+/** The repositories of one portal, all statements inside one transaction. */
+export type PortalRepositories = ReturnType<typeof repositories>;
+
+/**
+ * Every repository a request needs, bound to one portal: each statement filters by that portal id, so a handler
+ * cannot reach another portal's rows whatever ids it is given.
+ * @example const store = portalStore(db, 42); await store.handoffs.byDeal('1001');
+ */
+export function portalStore(db: Db, portalId: number) {
+  return {
+    ...repositories(db, portalId),
+    /** Runs `fn` with repositories whose statements share one transaction: all of its writes land, or none. */
+    transaction<T>(fn: (tx: PortalRepositories) => Promise<T>): Promise<T> {
+      return db.transaction((tx) => fn(repositories(tx, portalId)));
+    },
+  };
+}
+
+export type PortalStore = ReturnType<typeof portalStore>;
