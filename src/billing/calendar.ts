@@ -1,13 +1,15 @@
-import { type CalendarDay, daysBetween, plusDays, plusMonths } from '../core/dates.js';
+import { z } from 'zod';
+import { type CalendarDay, CalendarDaySchema, daysBetween, endOfMonthDay, plusDays } from '../core/dates.js';
 
 /**
  * Day arithmetic for schedule generation, computed by core/dates and remembered.
  *
  * Why: core/dates goes through date-fns + TZDate, about 50 µs a call. A five-year monthly schedule makes a few
  * hundred such calls and the property suites generate hundreds of thousands of schedules, so each distinct day is
- * converted once (to a day number) and arithmetic happens on integers. The values still come from core/dates —
- * there is one definition of the calendar and of the month-end clamp in the codebase. The caches are bounded so
- * a long-running server does not grow them without limit.
+ * converted once (to a day number, by core's `daysBetween`) and arithmetic happens on integers. Month arithmetic
+ * applies core's month-end clamp with the month lengths core reports (`endOfMonthDay`): the same rule as core's
+ * `plusMonths` — a test checks the two agree day by day. The caches are bounded so that a long-running server
+ * does not grow them without limit.
  */
 
 const EPOCH: CalendarDay = '2000-01-01';
@@ -15,7 +17,8 @@ const MAX_ENTRIES = 200_000;
 
 const numberOfDay = new Map<CalendarDay, number>();
 const dayOfNumber = new Map<number, CalendarDay>();
-const monthsCache = new Map<string, CalendarDay>();
+const lastDayOfMonth = new Map<number, number>();
+const realDays = new Map<string, boolean>();
 
 function remember<K, V>(cache: Map<K, V>, key: K, value: V): V {
   if (cache.size >= MAX_ENTRIES) cache.clear();
@@ -43,11 +46,38 @@ export function daysInclusive(a: CalendarDay, b: CalendarDay): number {
   return dayNumber(b) - dayNumber(a) + 1;
 }
 
+function pad(n: number, width: number): string {
+  return String(n).padStart(width, '0');
+}
+
+/** Last day-of-month number of the month `monthIndex` (year × 12 + month − 1). */
+function monthLength(monthIndex: number): number {
+  const known = lastDayOfMonth.get(monthIndex);
+  if (known !== undefined) return known;
+  const first = `${pad(Math.floor(monthIndex / 12), 4)}-${pad((monthIndex % 12) + 1, 2)}-01`;
+  return remember(lastDayOfMonth, monthIndex, Number(endOfMonthDay(first).slice(8, 10)));
+}
+
 /**
- * anchor + n months with core/dates' anchor-based clamp (never chained).
+ * anchor + n months, clamped to the month's last day, always from the anchor (never chained) — core's rule.
  * @example addMonths('2026-01-31', 1) // '2026-02-28'
  */
 export function addMonths(anchor: CalendarDay, n: number): CalendarDay {
-  const key = `${anchor}+${n}`;
-  return monthsCache.get(key) ?? remember(monthsCache, key, plusMonths(anchor, n));
+  const target = Number(anchor.slice(0, 4)) * 12 + Number(anchor.slice(5, 7)) - 1 + n;
+  const day = Math.min(Number(anchor.slice(8, 10)), monthLength(target));
+  return `${pad(Math.floor(target / 12), 4)}-${pad((target % 12) + 1, 2)}-${pad(day, 2)}`;
 }
+
+function isRealDay(s: string): boolean {
+  return realDays.get(s) ?? remember(realDays, s, CalendarDaySchema.safeParse(s).success);
+}
+
+/**
+ * core's CalendarDaySchema with each answer remembered, for validating schedules handed back to us (hundreds of
+ * dates each). Same rules and the same messages as core.
+ * @example ScheduleDaySchema.parse('2026-02-28')
+ */
+export const ScheduleDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+  .refine(isRealDay, { message: 'is not a real calendar date' });

@@ -63,7 +63,10 @@ export function paymentTermsLabel(code: PaymentTermsCode): string {
   return `Day ${t.day} of the following month`;
 }
 
-/** Days a customer gets to pay, for comparisons ("shorter terms"); month-based terms count as 30 + day. */
+/**
+ * Days a customer gets to pay, for comparisons ("shorter terms"); month-based terms count as 30 + day.
+ * @example nominalDays('eofm_20') // 50
+ */
 export function nominalDays(code: PaymentTermsCode): number {
   const t = parsePaymentTerms(code);
   return t.kind === 'net' ? t.days : 30 + t.day;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { CalendarDaySchema, plusMonths } from '../core/dates.js';
 import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
+// core's CalendarDaySchema and month clamp, with answers remembered: plans are validated on every schedule.
+import { addMonths, ScheduleDaySchema as CalendarDaySchema } from './calendar.js';
 import { PaymentTermsCodeSchema } from './payment-terms.js';
 
 /**
@@ -214,7 +215,7 @@ export const BillingPlanSchema = PlanObjectSchema.superRefine((plan, ctx) => {
     CalendarDaySchema.safeParse(plan.startDate).success && CalendarDaySchema.safeParse(plan.endDate).success;
   if (datesValid && plan.endDate < plan.startDate) {
     ctx.addIssue({ code: 'custom', path: ['endDate'], message: 'must be on or after the start date' });
-  } else if (datesValid && plan.endDate >= plusMonths(plan.startDate, MAX_TERM_YEARS * 12)) {
+  } else if (datesValid && plan.endDate >= addMonths(plan.startDate, MAX_TERM_YEARS * 12)) {
     ctx.addIssue({
       code: 'custom',
       path: ['endDate'],

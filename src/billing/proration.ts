@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { type CalendarDay, CalendarDaySchema } from '../core/dates.js';
+import type { CalendarDay } from '../core/dates.js';
 import { fractionOf, type Money, MoneySchema, subtractMoney, zero } from '../core/money.js';
 import { parseInput } from '../core/validate.js';
-import { dayNumber } from './calendar.js';
+import { ScheduleDaySchema as CalendarDaySchema, dayNumber } from './calendar.js';
 
 /**
  * Proration by actual days.
@@ -60,6 +60,28 @@ function dayIn(field: string) {
   };
 }
 
+const FirstPeriodArgs = z
+  .object({ price: PriceSchema, period: PeriodSchema, serviceStart: CalendarDaySchema })
+  .superRefine(dayIn('serviceStart'));
+
+const FinalPeriodArgs = z
+  .object({ price: PriceSchema, period: PeriodSchema, lastServiceDay: CalendarDaySchema })
+  .superRefine(dayIn('lastServiceDay'));
+
+const DaysArgs = z
+  .object({ price: PriceSchema, period: PeriodSchema, from: CalendarDaySchema, to: CalendarDaySchema })
+  .superRefine(dayIn('from'))
+  .superRefine(dayIn('to'))
+  .refine((x) => x.to >= x.from, { path: ['to'], message: 'must be on or after "from"' });
+
+const UpgradeArgs = z
+  .object({ oldPrice: PriceSchema, newPrice: PriceSchema, period: PeriodSchema, effectiveDate: CalendarDaySchema })
+  .superRefine(dayIn('effectiveDate'))
+  .refine((x) => x.oldPrice.currency === x.newPrice.currency, {
+    path: ['newPrice', 'currency'],
+    message: 'must be the same currency as the old price',
+  });
+
 /**
  * Amount for the days [fromOffset, toOffset) of a period of `periodDays` days, without validation: the
  * schedule engine calls it in its inner loop with values it derived itself.
@@ -94,12 +116,7 @@ export function fullPeriod(price: Money): Money {
  * @example prorateFirstPeriod(money(3100, 'USD'), { start: '2026-01-01', end: '2026-01-31' }, '2026-01-22') // $10.00
  */
 export function prorateFirstPeriod(price: Money, period: PeriodRange, serviceStart: CalendarDay): Money {
-  const v = parseInput(
-    z
-      .object({ price: PriceSchema, period: PeriodSchema, serviceStart: CalendarDaySchema })
-      .superRefine(dayIn('serviceStart')),
-    { price, period, serviceStart },
-  );
+  const v = parseInput(FirstPeriodArgs, { price, period, serviceStart });
   return amountForDays(v.price, v.period, v.serviceStart, v.period.end);
 }
 
@@ -108,12 +125,7 @@ export function prorateFirstPeriod(price: Money, period: PeriodRange, serviceSta
  * @example prorateFinalPeriod(money(3000, 'USD'), { start: '2026-04-01', end: '2026-04-30' }, '2026-04-10') // $10.00
  */
 export function prorateFinalPeriod(price: Money, period: PeriodRange, lastServiceDay: CalendarDay): Money {
-  const v = parseInput(
-    z
-      .object({ price: PriceSchema, period: PeriodSchema, lastServiceDay: CalendarDaySchema })
-      .superRefine(dayIn('lastServiceDay')),
-    { price, period, lastServiceDay },
-  );
+  const v = parseInput(FinalPeriodArgs, { price, period, lastServiceDay });
   return amountForDays(v.price, v.period, v.period.start, v.lastServiceDay);
 }
 
@@ -122,14 +134,7 @@ export function prorateFinalPeriod(price: Money, period: PeriodRange, lastServic
  * @example prorateDays(money(3000, 'USD'), { start: '2026-04-01', end: '2026-04-30' }, '2026-04-11', '2026-04-20') // $10.00
  */
 export function prorateDays(price: Money, period: PeriodRange, from: CalendarDay, to: CalendarDay): Money {
-  const v = parseInput(
-    z
-      .object({ price: PriceSchema, period: PeriodSchema, from: CalendarDaySchema, to: CalendarDaySchema })
-      .superRefine(dayIn('from'))
-      .superRefine(dayIn('to'))
-      .refine((x) => x.to >= x.from, { path: ['to'], message: 'must be on or after "from"' }),
-    { price, period, from, to },
-  );
+  const v = parseInput(DaysArgs, { price, period, from, to });
   return amountForDays(v.price, v.period, v.from, v.to);
 }
 
@@ -144,16 +149,7 @@ export function prorateUpgrade(
   period: PeriodRange,
   effectiveDate: CalendarDay,
 ): UpgradeProration {
-  const v = parseInput(
-    z
-      .object({ oldPrice: PriceSchema, newPrice: PriceSchema, period: PeriodSchema, effectiveDate: CalendarDaySchema })
-      .superRefine(dayIn('effectiveDate'))
-      .refine((x) => x.oldPrice.currency === x.newPrice.currency, {
-        path: ['newPrice', 'currency'],
-        message: 'must be the same currency as the old price',
-      }),
-    { oldPrice, newPrice, period, effectiveDate },
-  );
+  const v = parseInput(UpgradeArgs, { oldPrice, newPrice, period, effectiveDate });
   const unused = amountForDays(v.oldPrice, v.period, v.effectiveDate, v.period.end);
   const credit = subtractMoney(zero(unused.currency), unused);
   const charge = amountForDays(v.newPrice, v.period, v.effectiveDate, v.period.end);

@@ -45,7 +45,16 @@ function ensureSafe(m: Money, path: string): Money {
  */
 export function usageInvoiceLine(component: unknown, unitsUsed: number, options?: ReportedLineOptions): InvoiceLine {
   const c = parseInput(UsageComponentSchema, component, 'component');
-  const units = parseInput(z.number().int('must be a whole number of units').min(0), unitsUsed, 'unitsUsed');
+  // A refinement rather than .int(): core/validate.ts words every invalid_type issue as "is required" (zod 4 does
+  // not report the input unless asked), which would hide the real problem from the person reporting usage.
+  const units = parseInput(
+    z
+      .number()
+      .refine(Number.isSafeInteger, 'must be a whole number of units')
+      .refine((n) => n >= 0, 'must not be negative'),
+    unitsUsed,
+    'unitsUsed',
+  );
   const o = parseInput(OptionsSchema, options, 'options');
   const over = Math.max(0, units - c.includedUnits);
   const amount = ensureSafe(multiplyMoney(c.overageUnitPrice, over), 'unitsUsed');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { CalendarDaySchema } from '../core/dates.js';
 import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
+import { ScheduleDaySchema as CalendarDaySchema } from './calendar.js';
 
 /**
  * The shape of a billing schedule: what schedule generation returns and what mid-cycle changes take back in.

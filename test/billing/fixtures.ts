@@ -1,5 +1,5 @@
-import type { Money } from '../../src/core/money.js';
 import type { BillingPlanInput } from '../../src/billing/plan.js';
+import type { Money } from '../../src/core/money.js';
 
 /** Money in minor units. */
 export const usd = (amount: number): Money => ({ amount, currency: 'USD' });

@@ -26,7 +26,10 @@ describe('monthly periods', () => {
   });
 
   it('uses Feb 29 as the boundary in a leap year', () => {
-    expect(spans(monthlyPeriods('2024-01-31', '2024-03-30'))).toEqual(['2024-01-31..2024-02-28', '2024-02-29..2024-03-30']);
+    expect(spans(monthlyPeriods('2024-01-31', '2024-03-30'))).toEqual([
+      '2024-01-31..2024-02-28',
+      '2024-02-29..2024-03-30',
+    ]);
   });
 
   it('runs a term starting on Feb 29 from the 29th, clamped only where a month is shorter', () => {
@@ -39,7 +42,13 @@ describe('monthly periods', () => {
 
   it('cuts the last period at the end date and keeps the whole period as the proration basis', () => {
     const ps = monthlyPeriods('2026-01-01', '2026-02-14');
-    expect(ps.at(-1)).toEqual({ number: 2, start: '2026-02-01', end: '2026-02-14', fullStart: '2026-02-01', fullEnd: '2026-02-28' });
+    expect(ps.at(-1)).toEqual({
+      number: 2,
+      start: '2026-02-01',
+      end: '2026-02-14',
+      fullStart: '2026-02-01',
+      fullEnd: '2026-02-28',
+    });
   });
 
   it('aligns to calendar months with partial first and last periods', () => {
@@ -121,7 +130,11 @@ describe('every interval', () => {
 describe('bad input to periods', () => {
   it('names an unknown interval', () => {
     const e = caught(() => servicePeriods('weekly' as 'monthly', '2026-01-01', '2026-12-31'));
-    expect(e).toMatchObject({ code: 'invalid_input', path: 'interval', message: 'interval: must be monthly, quarterly or annual' });
+    expect(e).toMatchObject({
+      code: 'invalid_input',
+      path: 'interval',
+      message: 'interval: must be monthly, quarterly or annual',
+    });
   });
 
   it('names an impossible start date', () => {

@@ -28,7 +28,9 @@ describe('prorateFirstPeriod', () => {
   });
 
   it('rounds yen to whole yen: 10 of 28 February days of ¥10,000 is ¥3,571', () => {
-    expect(prorateFirstPeriod(jpy(10_000), { start: '2026-02-01', end: '2026-02-28' }, '2026-02-19')).toEqual(jpy(3_571));
+    expect(prorateFirstPeriod(jpy(10_000), { start: '2026-02-01', end: '2026-02-28' }, '2026-02-19')).toEqual(
+      jpy(3_571),
+    );
   });
 
   it('keeps the three decimals of Kuwaiti dinar: 1 of 30 days of KWD 1.000 is 0.033', () => {
@@ -121,7 +123,9 @@ describe('bad input to proration', () => {
   });
 
   it('refuses a period that ends before it starts', () => {
-    expect(caught(() => prorateDays(usd(100), { start: '2026-04-30', end: '2026-04-01' }, '2026-04-10', '2026-04-11'))).toMatchObject({
+    expect(
+      caught(() => prorateDays(usd(100), { start: '2026-04-30', end: '2026-04-01' }, '2026-04-10', '2026-04-11')),
+    ).toMatchObject({
       path: 'period.end',
     });
   });
