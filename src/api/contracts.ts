@@ -1,0 +1,302 @@
+/**
+ * The contract between the cards and the backend: every function's input and output as zod schemas. Pure (zod
+ * and domain schemas only), so the card bundle imports it to type its calls, and the server validates with the
+ * same schemas on the way in and out.
+ */
+import { z } from 'zod';
+import { ScheduledInvoiceSchema } from '../billing/schedule-model.js';
+import { CalendarDaySchema } from '../core/dates.js';
+import { MoneySchema } from '../core/money.js';
+
+const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a record id');
+const Instant = z.string();
+
+// ---------------------------------------------------------------- handoff view
+
+export const FieldViewSchema = z.object({
+  key: z.string(),
+  label: z.string(),
+  section: z.enum(['commercial', 'billing', 'stakeholders', 'delivery']),
+  type: z.string(),
+  help: z.string(),
+  options: z.array(z.object({ value: z.string(), label: z.string() })).optional(),
+  status: z.enum(['ok', 'missing', 'invalid', 'needs_approval']),
+  severity: z.enum(['blocking', 'warning']),
+  reason: z.string().optional(),
+  required: z.boolean(),
+  /** The current value, in the handoff data's own shape (the card edits it and sends it back). */
+  value: z.unknown(),
+});
+export type FieldView = z.infer<typeof FieldViewSchema>;
+
+export const ThreadEntrySchema = z.object({
+  type: z.string(),
+  actor: z.string(),
+  at: Instant,
+  text: z.string().optional(),
+});
+
+export const ExceptionViewSchema = z.object({
+  id: z.string(),
+  status: z.enum(['requested', 'approved', 'denied', 'expired']),
+  reason: z.string(),
+  waives: z.array(z.string()),
+  requestedBy: z.string(),
+  requestedAt: Instant,
+  expiresAt: Instant,
+  approverRole: z.string(),
+  decidedBy: z.string().optional(),
+  decisionNote: z.string().optional(),
+});
+
+export const HandoffCardSchema = z.object({
+  id: z.string(),
+  revision: z.number().int(),
+  templateId: z.string(),
+  templateName: z.string(),
+  templateVersion: z.number().int(),
+  fromTeam: z.string(),
+  toTeam: z.string(),
+  state: z.enum(['draft', 'submitted', 'accepted', 'rejected', 'billing_pending', 'billing_live', 'billing_failed']),
+  percentComplete: z.number().int().min(0).max(100),
+  complete: z.boolean(),
+  blockingCount: z.number().int(),
+  warningCount: z.number().int(),
+  fields: z.array(FieldViewSchema),
+  suggestions: z.array(z.object({ field: z.string(), kind: z.string(), message: z.string() })),
+  sla: z
+    .object({
+      status: z.string(),
+      dueAt: Instant.nullable(),
+      remainingMs: z.number().nullable(),
+      overdueMs: z.number().nullable(),
+      nextStepOwner: z.string().nullable(),
+    })
+    .nullable(),
+  rejection: z.object({ reason: z.string(), reasonLabel: z.string(), note: z.string() }).nullable(),
+  rejectionReasons: z.array(z.object({ code: z.string(), label: z.string() })),
+  /** What the calling user may do now; the card shows only these buttons. */
+  can: z.object({
+    edit: z.boolean(),
+    submit: z.boolean(),
+    review: z.boolean(),
+    ask: z.boolean(),
+    answer: z.boolean(),
+    requestException: z.boolean(),
+    decideException: z.boolean(),
+    retryBilling: z.boolean(),
+  }),
+  exceptions: z.array(ExceptionViewSchema),
+  thread: z.array(ThreadEntrySchema),
+});
+export type HandoffCard = z.infer<typeof HandoffCardSchema>;
+
+export const BillingViewSchema = z.object({
+  /** The invoices the setup would create (or has created), from the billing plan. */
+  preview: z.object({ invoices: z.array(ScheduledInvoiceSchema), contractValue: MoneySchema }).nullable(),
+  /** Why there is no preview (no plan yet, or the plan is invalid). */
+  previewNote: z.string().nullable(),
+  status: z.enum(['not_started', 'pending', 'running', 'live', 'failed']),
+  system: z.enum(['quickbooks', 'xero', 'stripe']).nullable(),
+  customerUrl: z.string().nullable(),
+  /** The finance system's own error when the setup failed, for a person to act on. */
+  error: z.object({ message: z.string(), at: Instant }).nullable(),
+  invoices: z.array(
+    z.object({
+      key: z.string(),
+      status: z.enum(['scheduled', 'draft', 'issued', 'cancelled']),
+      issueDate: CalendarDaySchema.nullable(),
+      total: MoneySchema,
+      url: z.string().nullable(),
+    }),
+  ),
+});
+export type BillingView = z.infer<typeof BillingViewSchema>;
+
+export const FinanceConnectionViewSchema = z.object({
+  connected: z.boolean(),
+  system: z.enum(['quickbooks', 'xero', 'stripe']).nullable(),
+  displayName: z.string().nullable(),
+  status: z.enum(['connected', 'reconnect_needed', 'disconnected', 'not_connected']),
+});
+
+export const HandoffViewSchema = z.object({
+  deal: z.object({
+    id: z.string(),
+    name: z.string(),
+    stageLabel: z.string().nullable(),
+    isWon: z.boolean(),
+    amount: MoneySchema.nullable(),
+  }),
+  handoffs: z.array(HandoffCardSchema),
+  billing: BillingViewSchema,
+  finance: FinanceConnectionViewSchema,
+  user: z.object({ id: z.string(), roles: z.array(z.string()), teams: z.array(z.string()) }),
+});
+export type HandoffView = z.infer<typeof HandoffViewSchema>;
+
+// ---------------------------------------------------------------- handoff actions (each answers the fresh view)
+
+export const GetHandoffViewInput = z.object({ dealId: Id });
+
+const HandoffRef = { dealId: Id, handoffId: z.string().min(1, 'is required'), revision: z.number().int().min(0) };
+
+export const SaveHandoffFieldsInput = z.object({
+  ...HandoffRef,
+  /** Field key → new value ('' or null clears it). */
+  values: z.record(z.string(), z.unknown()).refine((v) => Object.keys(v).length > 0, 'must change at least one field'),
+});
+
+export const SubmitHandoffInput = z.object(HandoffRef);
+
+export const ReviewHandoffInput = z.object({
+  ...HandoffRef,
+  action: z.discriminatedUnion('type', [
+    z.object({ type: z.literal('accept'), note: z.string().max(5000).optional() }),
+    z.object({
+      type: z.literal('reject'),
+      reason: z.string().min(1, 'is required'),
+      note: z.string().min(1, 'is required').max(5000),
+    }),
+    z.object({ type: z.literal('ask'), message: z.string().min(1, 'is required').max(5000) }),
+    z.object({ type: z.literal('answer'), message: z.string().min(1, 'is required').max(5000) }),
+  ]),
+});
+
+export const RequestExceptionInput = z.object({
+  dealId: Id,
+  handoffId: z.string().min(1),
+  reason: z.string(),
+  waives: z.array(z.string()).min(1, 'must name at least one field to waive'),
+  expiresInDays: z.number().int().min(1).max(365).optional(),
+});
+
+export const DecideExceptionInput = z.object({
+  dealId: Id,
+  exceptionId: z.string().min(1),
+  decision: z.enum(['approve', 'deny']),
+  note: z.string().max(2000).optional(),
+});
+
+export const SyncBillingSetupInput = z.object({ dealId: Id, handoffId: z.string().min(1) });
+
+// ---------------------------------------------------------------- payment status
+
+export const GetPaymentStatusInput = z.object({ objectType: z.enum(['company', 'deal']), objectId: Id });
+
+const AgingBucketsSchema = z.object({
+  current: MoneySchema,
+  days_1_30: MoneySchema,
+  days_31_60: MoneySchema,
+  days_61_90: MoneySchema,
+  days_90_plus: MoneySchema,
+});
+
+export const PaymentStatusViewSchema = z.object({
+  finance: FinanceConnectionViewSchema,
+  context: z.enum(['company', 'deal']),
+  company: z.object({ id: z.string(), name: z.string() }).nullable(),
+  /** Null when there is nothing to show: not connected, no company, or the customer is not linked yet. */
+  banner: z
+    .object({
+      severity: z.enum(['success', 'info', 'warning', 'danger']),
+      risk: z.enum(['none', 'low', 'medium', 'high']),
+      title: z.string(),
+      message: z.string(),
+      creditHold: z.boolean(),
+      daysPastDue: z.number().int(),
+      openInvoiceCount: z.number().int(),
+      oldestDueDate: CalendarDaySchema.nullable(),
+    })
+    .nullable(),
+  statistics: z.array(
+    z.object({
+      currency: z.string(),
+      outstanding: MoneySchema,
+      overdue: MoneySchema,
+      dsoDays: z.number().nullable(),
+      buckets: AgingBucketsSchema,
+    }),
+  ),
+  averageDaysToPay: z.number().nullable(),
+  openInvoices: z.array(
+    z.object({
+      id: z.string(),
+      number: z.string(),
+      issueDate: CalendarDaySchema,
+      dueDate: CalendarDaySchema,
+      amountDue: MoneySchema,
+      total: MoneySchema,
+      daysPastDue: z.number().int(),
+      url: z.string().nullable(),
+    }),
+  ),
+  lastPayment: z.object({ on: CalendarDaySchema, amount: MoneySchema, invoiceNumber: z.string() }).nullable(),
+  customerUrl: z.string().nullable(),
+  /** When the invoice snapshot was last refreshed from the finance system. */
+  asOf: Instant.nullable(),
+  note: z.string().nullable(),
+});
+export type PaymentStatusView = z.infer<typeof PaymentStatusViewSchema>;
+
+// ---------------------------------------------------------------- settings page and app home
+
+export const SettingsViewSchema = z.object({
+  /** PortalSettings (src/settings/portal-settings.ts), as JSON. */
+  settings: z.record(z.string(), z.unknown()),
+  /** The newest version of each handoff template (src/handoff/template.ts), as JSON. */
+  templates: z.array(z.record(z.string(), z.unknown())),
+  finance: FinanceConnectionViewSchema.extend({ lastError: z.string().nullable() }),
+  /** Where an admin starts connecting each system (opens in a new tab). */
+  connectUrls: z.object({
+    quickbooks: z.string().nullable(),
+    xero: z.string().nullable(),
+    stripe: z.string().nullable(),
+  }),
+  /** The field catalog, so the template editor offers only real fields. */
+  fields: z.array(z.object({ key: z.string(), label: z.string(), section: z.string() })),
+  /** Billing setups that failed, for the admin to see and retry. */
+  failedSetups: z.array(z.object({ dealId: z.string(), handoffId: z.string(), error: z.string(), at: Instant })),
+});
+export type SettingsView = z.infer<typeof SettingsViewSchema>;
+
+export const GetSettingsInput = z.object({});
+export const SaveSettingsInput = z.object({ settings: z.record(z.string(), z.unknown()) });
+export const SaveTemplateInput = z.object({ template: z.record(z.string(), z.unknown()) });
+export const GetMetricsInput = z.object({});
+
+/** The revenue-readiness report (src/metrics/revenue-readiness.ts) as JSON; the home page renders its parts. */
+export const MetricsViewSchema = z.object({
+  generatedAt: z.string(),
+  today: CalendarDaySchema,
+  timeZone: z.string(),
+  readiness: z.record(z.string(), z.unknown()),
+  lateInvoices: z.record(z.string(), z.unknown()),
+  receivables: z.record(z.string(), z.unknown()),
+  atRisk: z.array(z.unknown()),
+  handoffs: z.record(z.string(), z.unknown()),
+});
+export type MetricsView = z.infer<typeof MetricsViewSchema>;
+
+export const SETTINGS_API = {
+  getSettings: { input: GetSettingsInput, output: SettingsViewSchema },
+  saveSettings: { input: SaveSettingsInput, output: SettingsViewSchema },
+  saveTemplate: { input: SaveTemplateInput, output: SettingsViewSchema },
+  getMetrics: { input: GetMetricsInput, output: MetricsViewSchema },
+} as const;
+
+/** Every backend function the cards call, by name: input and output schemas. */
+export const API = {
+  getHandoffView: { input: GetHandoffViewInput, output: HandoffViewSchema },
+  saveHandoffFields: { input: SaveHandoffFieldsInput, output: HandoffViewSchema },
+  submitHandoff: { input: SubmitHandoffInput, output: HandoffViewSchema },
+  reviewHandoff: { input: ReviewHandoffInput, output: HandoffViewSchema },
+  requestException: { input: RequestExceptionInput, output: HandoffViewSchema },
+  decideException: { input: DecideExceptionInput, output: HandoffViewSchema },
+  syncBillingSetup: { input: SyncBillingSetupInput, output: HandoffViewSchema },
+  getPaymentStatus: { input: GetPaymentStatusInput, output: PaymentStatusViewSchema },
+  ...SETTINGS_API,
+} as const;
+export type ApiName = keyof typeof API;
+export type ApiInput<N extends ApiName> = z.input<(typeof API)[N]['input']>;
+export type ApiOutput<N extends ApiName> = z.output<(typeof API)[N]['output']>;
