@@ -1,0 +1,92 @@
+/**
+ * A Xero sales invoice → our InvoiceSnapshot / CreatedInvoice. Status: DRAFT → draft; SUBMITTED (awaiting
+ * approval) and AUTHORISED → open; PAID → paid; VOIDED and DELETED → void. Xero has no written-off status (a write-off
+ * is a credit note, which lowers AmountDue). Amounts are read exactly (see amounts.ts).
+ */
+import { maxDay } from '../../../core/dates.js';
+import type { InvoicePayment, InvoiceSnapshot, InvoiceStatus } from '../../../receivables/invoice.js';
+import type { CreatedInvoice } from '../port.js';
+import { FinanceError } from '../port.js';
+import { fromXeroAmount } from './amounts.js';
+import { xeroDay } from './dates.js';
+import { xeroInvoiceUrl } from './links.js';
+import type { XeroInvoice, XeroInvoiceStatus } from './types.js';
+
+const STATUS: Record<XeroInvoiceStatus, InvoiceStatus> = {
+  DRAFT: 'draft',
+  SUBMITTED: 'open',
+  AUTHORISED: 'open',
+  PAID: 'paid',
+  VOIDED: 'void',
+  DELETED: 'void',
+};
+
+/**
+ * Xero invoice status → snapshot status.
+ * @example xeroStatusToSnapshot('AUTHORISED') // 'open'
+ */
+export function xeroStatusToSnapshot(status: XeroInvoiceStatus | undefined): InvoiceStatus {
+  const mapped = status ? STATUS[status] : undefined;
+  if (!mapped) throw new FinanceError('xero', 'unknown', `Xero returned an invoice with unknown status "${status}"`);
+  return mapped;
+}
+
+function required<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null || value === '') {
+    throw new FinanceError('xero', 'unknown', `Xero returned an invoice without ${what}`);
+  }
+  return value;
+}
+
+/**
+ * The snapshot of one Xero sales invoice.
+ * @example xeroInvoiceToSnapshot(invoice).status // 'open' for an AUTHORISED invoice
+ */
+export function xeroInvoiceToSnapshot(invoice: XeroInvoice, options: { shortCode?: string } = {}): InvoiceSnapshot {
+  const id = required(invoice.InvoiceID, 'an InvoiceID');
+  const currency = required(invoice.CurrencyCode, `a currency (invoice ${id})`);
+  const issueDate = required(xeroDay(invoice.Date, (invoice as { DateString?: string }).DateString), `a date (${id})`);
+  // A draft may have no due date yet; then it is due on issue, which keeps "due on/after issue" true.
+  const due = xeroDay(invoice.DueDate, (invoice as { DueDateString?: string }).DueDateString) ?? issueDate;
+  const snapshot: InvoiceSnapshot = {
+    id,
+    number: invoice.InvoiceNumber || id,
+    customerId: required(invoice.Contact?.ContactID, `a contact (${id})`),
+    issueDate,
+    dueDate: maxDay(due, issueDate),
+    currency,
+    total: fromXeroAmount(invoice.Total, currency),
+    amountDue: fromXeroAmount(invoice.AmountDue, currency),
+    status: xeroStatusToSnapshot(invoice.Status),
+    url: xeroInvoiceUrl(id, options.shortCode),
+    source: 'xero',
+  };
+  const paidOn = xeroDay(invoice.FullyPaidOnDate);
+  if (paidOn && snapshot.status === 'paid') snapshot.paidOn = paidOn;
+  const payments: InvoicePayment[] = [];
+  for (const p of invoice.Payments ?? []) {
+    const on = xeroDay(p.Date);
+    const amount = fromXeroAmount(p.Amount, currency);
+    // Reversed payments come back with Status DELETED; only money actually received counts.
+    if (on && amount.amount > 0 && p.Status !== 'DELETED') payments.push({ on, amount });
+  }
+  if (payments.length > 0) snapshot.payments = payments;
+  return snapshot;
+}
+
+/**
+ * What createInvoice / findInvoiceByReference return for a Xero invoice.
+ * @example xeroInvoiceToCreated(invoice) // { id, number: 'rh-…', url, status: 'draft', total }
+ */
+export function xeroInvoiceToCreated(invoice: XeroInvoice, options: { shortCode?: string } = {}): CreatedInvoice {
+  const id = required(invoice.InvoiceID, 'an InvoiceID');
+  const currency = required(invoice.CurrencyCode, `a currency (invoice ${id})`);
+  const created: CreatedInvoice = {
+    id,
+    url: xeroInvoiceUrl(id, options.shortCode),
+    status: xeroStatusToSnapshot(invoice.Status),
+    total: fromXeroAmount(invoice.Total, currency),
+  };
+  if (invoice.InvoiceNumber) created.number = invoice.InvoiceNumber;
+  return created;
+}
