@@ -5,7 +5,7 @@ import type { z } from 'zod';
 export interface CallingUser {
   id: string;
   email?: string;
-  /** Roles from the portal's settings, e.g. `sales`, `cs`, `finance`, `revops_admin`. */
+  /** Roles from the portal's settings: `sales`, `customer_success`, `finance`, `revops`. */
   roles: string[];
   teams: string[];
 }

@@ -8,14 +8,14 @@ import { BannerThresholdsSchema } from '../receivables/risk.js';
  * handoff (the template's receiving team) and who may approve exceptions (the template's exception owner role).
  */
 
-export const APP_ROLES = ['sales', 'cs', 'finance', 'revops_admin'] as const;
+export const APP_ROLES = ['sales', 'customer_success', 'finance', 'revops'] as const;
 export const AppRoleSchema = z.enum(APP_ROLES, { error: `must be one of ${APP_ROLES.join(', ')}` });
 
 const UserIdSchema = z.string().regex(/^\d+$/, 'must be a HubSpot user id');
 
 export const UserAccessSchema = z.strictObject({
   roles: z.array(AppRoleSchema).max(APP_ROLES.length).default([]),
-  /** Team names matching templates' `toTeam`, e.g. `cs`, `finance`. */
+  /** Team names matching templates' `fromTeam`/`toTeam`, e.g. `customer_success`, `finance`. */
   teams: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
 });
 

@@ -19,7 +19,7 @@ describe('portal settings', () => {
 
   it('names the bad field: an unknown role, a bad time zone, a non-numeric user id', () => {
     expect(() => parsePortalSettings({ users: { '77': { roles: ['cfo'] } } })).toThrow(
-      'settings.users.77.roles[0]: must be one of sales, cs, finance, revops_admin',
+      'settings.users.77.roles[0]: must be one of sales, customer_success, finance, revops',
     );
     expect(() => parsePortalSettings({ timeZone: 'Mars/Olympus' })).toThrow(
       'settings.timeZone: is not a known IANA time zone',
