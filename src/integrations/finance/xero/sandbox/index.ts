@@ -135,7 +135,7 @@ interface Org {
   contacts: Map<string, StoredContact>;
   invoices: Map<string, StoredInvoice>;
   invoiceSequence: number;
-  idempotency: Map<string, Promise<{ status: number; body: unknown }>>;
+  idempotency: Map<string, Promise<{ operation: string; status: number; body: unknown }>>;
   minute: SlidingWindow;
   day: SlidingWindow;
   inFlight: number;
@@ -744,6 +744,21 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     throw new HttpError(404, `The Xero sandbox does not implement ${method} /${segments.join('/')}`);
   }
 
+  /** The spec's operationId for a request (so a refused request is still attributed to its operation). */
+  function operationFor(method: string, segments: string[]): string {
+    const [collection, id] = segments;
+    const table: Record<string, string> = {
+      'GET Contacts': 'getContacts',
+      'GET Contacts/': id && GUID.test(id) ? 'getContact' : 'getContactByContactNumber',
+      'PUT Contacts': 'createContacts',
+      'POST Contacts/': 'updateContact',
+      'GET Invoices': 'getInvoices',
+      'GET Invoices/': 'getInvoice',
+      'PUT Invoices': 'createInvoices',
+    };
+    return table[`${method} ${collection}${id ? '/' : ''}`] ?? 'unknown';
+  }
+
   function limitHeaders(o: Org, t: number): Record<string, string> {
     return {
       'X-MinLimit-Remaining': String(o.minute.remaining(t)),
@@ -775,6 +790,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       query: Object.fromEntries(url.searchParams),
       status: 0,
     };
+    call.operation = operationFor(request.method, segments);
     calls.push(call);
     let o: Org | undefined;
     let counted = false;
@@ -813,12 +829,8 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       call.ifModifiedSince = request.headers.get('if-modified-since') ?? undefined;
       const ims = modifiedSince(request.headers.get('if-modified-since'));
       const org = o;
-      const run = async () => {
-        const r = route(org, request.method, segments, url.searchParams, body, ims);
-        call.operation = r.operation;
-        return { status: r.status, body: r.body };
-      };
-      let result: { status: number; body: unknown };
+      const run = async () => route(org, request.method, segments, url.searchParams, body, ims);
+      let result: { operation: string; status: number; body: unknown };
       const key = call.idempotencyKey;
       if (key && request.method !== 'GET') {
         const idemKey = `${request.method} ${url.pathname} ${key}`;
@@ -826,7 +838,6 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         if (first) {
           result = await first;
           call.replayed = true;
-          call.operation = `${request.method === 'PUT' ? 'create' : 'update'}:replay`;
         } else {
           const pending = run();
           o.idempotency.set(idemKey, pending);
@@ -839,6 +850,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
           }
         }
       } else result = await run();
+      call.operation = result.operation;
       call.status = result.status;
       call.responseBody = result.body;
       return respond(result.status, result.body, limitHeaders(o, now().getTime()));
