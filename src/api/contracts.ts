@@ -189,7 +189,7 @@ const AgingBucketsSchema = z.object({
   days_1_30: MoneySchema,
   days_31_60: MoneySchema,
   days_61_90: MoneySchema,
-  days_90_plus: MoneySchema,
+  days_over_90: MoneySchema,
 });
 
 export const PaymentStatusViewSchema = z.object({
