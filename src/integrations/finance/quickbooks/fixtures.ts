@@ -1,0 +1,474 @@
+/**
+ * Example QuickBooks payloads, typed by types.ts so that a misspelt field fails to compile. The sandbox seeds
+ * from them (default terms, item), the mapper tests read them, and the contract test checks each against the
+ * strict zod mirror. Shapes follow Intuit's API reference examples (minorversion 75); ids, names and amounts are
+ * ours.
+ */
+import type {
+  QboCdcResponse,
+  QboCloudEvent,
+  QboCustomer,
+  QboCustomerCreate,
+  QboFault,
+  QboGatewayFault,
+  QboInvoice,
+  QboInvoiceCreate,
+  QboLegacyWebhook,
+  QboPayment,
+  QboQueryResponse,
+  QboTerm,
+  QboTokenResponse,
+} from './types.js';
+
+export const FIXTURE_REALM_ID = '9130357766500126';
+const T0 = '2026-03-02T09:15:00-08:00';
+const T1 = '2026-03-20T14:02:11-07:00';
+
+const meta = (created: string, updated = created) => ({ CreateTime: created, LastUpdatedTime: updated });
+
+/** The terms a new QuickBooks company starts with. */
+export const DEFAULT_TERMS: QboTerm[] = [
+  {
+    Id: '1',
+    SyncToken: '0',
+    Name: 'Due on receipt',
+    Active: true,
+    Type: 'STANDARD',
+    DueDays: 0,
+    DiscountDays: 0,
+    MetaData: meta(T0),
+    domain: 'QBO',
+    sparse: false,
+  },
+  {
+    Id: '2',
+    SyncToken: '0',
+    Name: 'Net 15',
+    Active: true,
+    Type: 'STANDARD',
+    DueDays: 15,
+    DiscountDays: 0,
+    MetaData: meta(T0),
+    domain: 'QBO',
+    sparse: false,
+  },
+  {
+    Id: '3',
+    SyncToken: '0',
+    Name: 'Net 30',
+    Active: true,
+    Type: 'STANDARD',
+    DueDays: 30,
+    DiscountDays: 0,
+    MetaData: meta(T0),
+    domain: 'QBO',
+    sparse: false,
+  },
+  {
+    Id: '4',
+    SyncToken: '0',
+    Name: 'Net 60',
+    Active: true,
+    Type: 'STANDARD',
+    DueDays: 60,
+    DiscountDays: 0,
+    MetaData: meta(T0),
+    domain: 'QBO',
+    sparse: false,
+  },
+];
+
+/** A date-driven term: due on the 20th of the following month. */
+export const DATE_DRIVEN_TERM: QboTerm = {
+  Id: '5',
+  SyncToken: '0',
+  Name: '20th of the following month',
+  Active: true,
+  Type: 'DATE_DRIVEN',
+  DayOfMonthDue: 20,
+  DueNextMonthDays: 19,
+  DiscountDayOfMonth: 0,
+  MetaData: meta(T0),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** A customer we created (our reference marker in Notes). */
+export const CUSTOMER: QboCustomer = {
+  Id: '58',
+  SyncToken: '0',
+  DisplayName: "O'Brien & Sons Ltd",
+  CompanyName: "O'Brien & Sons Ltd",
+  GivenName: 'Aoife',
+  FamilyName: 'Byrne',
+  FullyQualifiedName: "O'Brien & Sons Ltd",
+  PrimaryEmailAddr: { Address: 'ap@obrien.example' },
+  BillAddr: {
+    Id: '91',
+    Line1: '12 Harbour Road',
+    City: 'San Francisco',
+    CountrySubDivisionCode: 'CA',
+    PostalCode: '94107',
+    Country: 'US',
+  },
+  SalesTermRef: { value: '3', name: 'Net 30' },
+  CurrencyRef: { value: 'USD', name: 'United States Dollar' },
+  Notes: 'Revenue Handoff ref: hs-company-4711\nSend statements quarterly.',
+  Active: true,
+  Balance: 1250.5,
+  MetaData: meta(T0),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** A customer somebody created in QuickBooks by hand: no CompanyName, no marker, no currency (single-currency company). */
+export const HAND_MADE_CUSTOMER: QboCustomer = {
+  Id: '12',
+  SyncToken: '4',
+  DisplayName: 'Globex',
+  PrimaryEmailAddr: { Address: 'billing@globex.example' },
+  Active: true,
+  MetaData: meta('2025-11-02T10:00:00-08:00', T0),
+};
+
+export const CUSTOMER_CREATE: QboCustomerCreate = {
+  DisplayName: "O'Brien & Sons Ltd",
+  CompanyName: "O'Brien & Sons Ltd",
+  GivenName: 'Aoife',
+  FamilyName: 'Byrne',
+  PrimaryEmailAddr: { Address: 'ap@obrien.example' },
+  BillAddr: {
+    Line1: '12 Harbour Road',
+    City: 'San Francisco',
+    CountrySubDivisionCode: 'CA',
+    PostalCode: '94107',
+    Country: 'US',
+  },
+  SalesTermRef: { value: '3', name: 'Net 30' },
+  CurrencyRef: { value: 'USD' },
+  Notes: 'Revenue Handoff ref: hs-company-4711',
+};
+
+export const INVOICE_CREATE: QboInvoiceCreate = {
+  CustomerRef: { value: '58' },
+  TxnDate: '2026-03-01',
+  DueDate: '2026-03-31',
+  SalesTermRef: { value: '3', name: 'Net 30' },
+  Line: [
+    {
+      Amount: 1000,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Retainer (2026-03-01 to 2026-03-31)',
+      SalesItemLineDetail: {
+        ItemRef: { value: '1', name: 'Services' },
+        Qty: 1,
+        UnitPrice: 1000,
+        ServiceDate: '2026-03-01',
+      },
+    },
+    {
+      Amount: 250.5,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Implementation hours',
+      SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, Qty: 3, UnitPrice: 83.5 },
+    },
+  ],
+  CurrencyRef: { value: 'USD' },
+  PrivateNote: 'Revenue Handoff invoice ref: setup-81:2026-03',
+  CustomField: [{ DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType', StringValue: 'PO-4500012345' }],
+};
+
+/** An open invoice, as QuickBooks returns it after INVOICE_CREATE (subtotal line appended, number assigned). */
+export const OPEN_INVOICE: QboInvoice = {
+  Id: '130',
+  SyncToken: '0',
+  DocNumber: '1037',
+  TxnDate: '2026-03-01',
+  DueDate: '2026-03-31',
+  CustomerRef: { value: '58', name: "O'Brien & Sons Ltd" },
+  SalesTermRef: { value: '3', name: 'Net 30' },
+  Line: [
+    {
+      Id: '1',
+      LineNum: 1,
+      Amount: 1000,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Retainer (2026-03-01 to 2026-03-31)',
+      SalesItemLineDetail: {
+        ItemRef: { value: '1', name: 'Services' },
+        Qty: 1,
+        UnitPrice: 1000,
+        ServiceDate: '2026-03-01',
+      },
+    },
+    {
+      Id: '2',
+      LineNum: 2,
+      Amount: 250.5,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Implementation hours',
+      SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, Qty: 3, UnitPrice: 83.5 },
+    },
+    { Amount: 1250.5, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+  ],
+  TotalAmt: 1250.5,
+  Balance: 1250.5,
+  CurrencyRef: { value: 'USD', name: 'United States Dollar' },
+  PrivateNote: 'Revenue Handoff invoice ref: setup-81:2026-03',
+  CustomField: [{ DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType', StringValue: 'PO-4500012345' }],
+  EmailStatus: 'NotSet',
+  TxnTaxDetail: { TotalTax: 0 },
+  MetaData: meta(T0),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** The same invoice with 250.50 still owed after a payment of 1000.00. */
+export const PARTLY_PAID_INVOICE: QboInvoice = {
+  ...OPEN_INVOICE,
+  SyncToken: '1',
+  Balance: 250.5,
+  LinkedTxn: [{ TxnId: '201', TxnType: 'Payment' }],
+  MetaData: meta(T0, T1),
+};
+
+export const PAID_INVOICE: QboInvoice = {
+  ...OPEN_INVOICE,
+  SyncToken: '2',
+  Balance: 0,
+  LinkedTxn: [
+    { TxnId: '201', TxnType: 'Payment' },
+    { TxnId: '202', TxnType: 'Payment' },
+  ],
+  MetaData: meta(T0, '2026-03-28T08:00:00-07:00'),
+};
+
+/** Voiding zeroes every amount and prepends "Voided" to the private note. */
+export const VOIDED_INVOICE: QboInvoice = {
+  ...OPEN_INVOICE,
+  SyncToken: '1',
+  Line: [
+    {
+      Id: '1',
+      LineNum: 1,
+      Amount: 0,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Retainer (2026-03-01 to 2026-03-31)',
+      SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, Qty: 0, UnitPrice: 1000 },
+    },
+    { Amount: 0, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+  ],
+  TotalAmt: 0,
+  Balance: 0,
+  PrivateNote: 'Voided - Revenue Handoff invoice ref: setup-81:2026-03',
+  MetaData: meta(T0, T1),
+};
+
+/** An invoice made by hand in a single-currency company: no CurrencyRef, no DueDate, a discount line. */
+export const HAND_MADE_INVOICE: QboInvoice = {
+  Id: '77',
+  SyncToken: '0',
+  TxnDate: '2026-02-10',
+  CustomerRef: { value: '12', name: 'Globex' },
+  Line: [
+    {
+      Id: '1',
+      LineNum: 1,
+      Amount: 500,
+      DetailType: 'SalesItemLineDetail',
+      SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' }, Qty: 1, UnitPrice: 500 },
+    },
+    { Amount: 500, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+    { Amount: 50, DetailType: 'DiscountLineDetail' },
+  ],
+  TotalAmt: 450,
+  Balance: 450,
+  MetaData: meta('2026-02-10T11:00:00-08:00'),
+};
+
+export const PAYMENT: QboPayment = {
+  Id: '201',
+  SyncToken: '0',
+  TxnDate: '2026-03-20',
+  TotalAmt: 1000,
+  UnappliedAmt: 0,
+  CustomerRef: { value: '58', name: "O'Brien & Sons Ltd" },
+  CurrencyRef: { value: 'USD', name: 'United States Dollar' },
+  Line: [{ Amount: 1000, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] }],
+  MetaData: meta(T1),
+  domain: 'QBO',
+  sparse: false,
+};
+
+export const SECOND_PAYMENT: QboPayment = {
+  ...PAYMENT,
+  Id: '202',
+  TxnDate: '2026-03-28',
+  TotalAmt: 250.5,
+  Line: [{ Amount: 250.5, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] }],
+  MetaData: meta('2026-03-28T08:00:00-07:00'),
+};
+
+export const CUSTOMER_QUERY_RESPONSE: QboQueryResponse = {
+  QueryResponse: { Customer: [CUSTOMER], startPosition: 1, maxResults: 1 },
+  time: '2026-03-21T10:00:00.000-07:00',
+};
+
+export const EMPTY_QUERY_RESPONSE: QboQueryResponse = { QueryResponse: {}, time: '2026-03-21T10:00:00.000-07:00' };
+
+export const CDC_RESPONSE: QboCdcResponse = {
+  CDCResponse: [
+    {
+      QueryResponse: [
+        {
+          Invoice: [
+            PARTLY_PAID_INVOICE,
+            { Id: '129', status: 'Deleted', domain: 'QBO', MetaData: { LastUpdatedTime: T1 } },
+          ],
+          startPosition: 1,
+          maxResults: 2,
+        },
+        { Payment: [PAYMENT], startPosition: 1, maxResults: 1 },
+      ],
+    },
+  ],
+  time: '2026-03-21T10:00:00.000-07:00',
+};
+
+export const FAULTS = {
+  duplicateName: {
+    Fault: {
+      Error: [
+        {
+          Message: 'Duplicate Name Exists Error',
+          Detail:
+            'The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name.',
+          code: '6240',
+          element: '',
+        },
+      ],
+      type: 'ValidationFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+  throttled: {
+    Fault: {
+      Error: [
+        {
+          Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429',
+          Detail: 'The request limit was reached.',
+          code: '3001',
+        },
+      ],
+      type: 'ThrottlingFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+  requiredParamMissing: {
+    Fault: {
+      Error: [
+        {
+          Message: 'Required param missing, need to supply the required value for the API',
+          Detail: 'Required parameter Line.Amount is missing in the request',
+          code: '2020',
+          element: 'Line.Amount',
+        },
+      ],
+      type: 'ValidationFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+  staleObject: {
+    Fault: {
+      Error: [
+        {
+          Message: 'Stale Object Error',
+          Detail:
+            'Stale Object Error : You and admin were working on this at the same time. admin finished before you did, so your work was not saved.',
+          code: '5010',
+          element: '',
+        },
+      ],
+      type: 'ValidationFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+  objectNotFound: {
+    Fault: {
+      Error: [
+        {
+          Message: 'Object Not Found',
+          Detail:
+            "Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees.",
+          code: '610',
+          element: '',
+        },
+      ],
+      type: 'ValidationFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+  system: {
+    Fault: {
+      Error: [
+        {
+          Message: 'An application error has occurred while processing your request',
+          Detail: 'System Failure Error: Unexpected internal error',
+          code: '10000',
+        },
+      ],
+      type: 'SystemFault',
+    },
+    time: '2026-03-21T10:00:00.000-07:00',
+  },
+} satisfies Record<string, QboFault>;
+
+/** What the gateway answers for an expired or revoked access token (note the lower-case keys). */
+export const AUTH_FAULT: QboGatewayFault = {
+  fault: {
+    error: [
+      {
+        message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
+        detail: 'Token expired: eyJ…',
+        code: '3200',
+        element: null,
+      },
+    ],
+    type: 'AUTHENTICATION',
+  },
+  time: 1774112400000,
+};
+
+export const CLOUD_EVENT: QboCloudEvent = {
+  specversion: '1.0',
+  id: '88cd52aa-33b6-4351-9aa4-47572edbd068',
+  source: 'intuit.dsnBgbseACLLRZNxo2dfc4evmEJdxde58xeeYcZliOU=',
+  type: 'qbo.invoice.updated.v1',
+  datacontenttype: 'application/json',
+  time: '2026-03-20T21:31:25.179Z',
+  intuitentityid: '130',
+  intuitaccountid: FIXTURE_REALM_ID,
+  data: {},
+};
+
+export const LEGACY_WEBHOOK: QboLegacyWebhook = {
+  eventNotifications: [
+    {
+      realmId: FIXTURE_REALM_ID,
+      dataChangeEvent: {
+        entities: [
+          { name: 'Invoice', id: '130', operation: 'Update', lastUpdated: '2026-03-20T21:31:25.000Z' },
+          { name: 'Payment', id: '201', operation: 'Create', lastUpdated: '2026-03-20T21:31:24.000Z' },
+        ],
+      },
+    },
+  ],
+};
+
+export const TOKEN_RESPONSE: QboTokenResponse = {
+  token_type: 'bearer',
+  access_token: 'eyJlbmMiOiJBMTI4Q0JDLUhTMjU2IiwiYWxnIjoiZGlyIn0..access',
+  refresh_token: 'AB11783412345abcdefRefresh',
+  expires_in: 3600,
+  x_refresh_token_expires_in: 8726400,
+};

@@ -1,0 +1,1087 @@
+import { timingSafeEqual } from 'node:crypto';
+import type { z } from 'zod';
+import { formatDay, plusDays } from '../../../../core/dates.js';
+import { currencyExponent } from '../../../../core/money.js';
+import { json, type SandboxHandler } from '../../../sandbox/transport.js';
+import { DEFAULT_TERMS, FIXTURE_REALM_ID } from '../fixtures.js';
+import { paymentTermsToQuickBooks } from '../payment-terms-to-quickbooks.js';
+import { quickbooksTermToPaymentTerms } from '../quickbooks-term-to-payment-terms.js';
+import { QBO_STRICT } from '../schemas.js';
+import type {
+  QboCdcQueryResponse,
+  QboCloudEvent,
+  QboCustomer,
+  QboCustomerCreate,
+  QboCustomField,
+  QboFaultError,
+  QboInvoice,
+  QboLegacyWebhook,
+  QboPayment,
+  QboRef,
+  QboSalesItemLine,
+  QboTerm,
+  QboTermCreate,
+  QboTokenResponse,
+} from '../types.js';
+import { signQuickBooksWebhook } from '../webhooks.js';
+import { fromMinor, productMinor, toMinor } from './decimal.js';
+import { createRealmLimiter, QUICKBOOKS_LIMITS, type SandboxLimits } from './limits.js';
+import { type Condition, type Literal, parseQuery, QueryParseError } from './query-language.js';
+
+/**
+ * An honest fake of one QuickBooks Online company (realm), for tests (through msw) and the local demo (through
+ * serveSandbox). What it enforces, because the real API does and the adapter must cope:
+ * - Bearer access tokens (401 in the gateway's lower-case fault shape), a token bound to this realm (403 otherwise);
+ * - 500 requests per minute and 10 concurrent per realm (configurable) → 429 ThrottleExceeded with Retry-After;
+ * - `requestid` on writes: a repeated requestid gets the first successful answer again and never writes twice
+ *   (failed writes are not remembered, so a corrected retry under the same key can succeed);
+ * - DisplayName unique across customers, vendors and employees, case-insensitive → 6240 Duplicate Name Exists;
+ *   Term names likewise;
+ * - request bodies checked against the strict mirror of types.ts (unknown property → 2010, missing → 2020);
+ * - the query endpoint with the WHERE forms the adapter sends (=, IN, comparisons on times), active rows only
+ *   unless Active is in the WHERE, 100 rows by default and at most 1000 a page;
+ * - CDC for Invoice, Payment and Customer within 30 days, at most 1000 objects;
+ * - invoices post on create (there is no draft state), a subtotal line appended, sequential DocNumbers, Amount =
+ *   Qty × UnitPrice checked, exact decimal sums (bigint minor units), invoice currency = customer currency, and a
+ *   TaxCodeRef on every line for non-US companies; sales custom fields other than the enabled ones are dropped.
+ * Error codes 6240, 5010, 610, 2010, 2020, 2500, 3001, 3200 are Intuit's; the 6000-series business-validation
+ * wording for currency, tax and negative totals is our approximation of Intuit's messages.
+ * Ids are deterministic (counters per entity), so tests can name them.
+ */
+
+export interface QuickBooksSandboxOptions {
+  realmId?: string;
+  /** Access tokens accepted from the start (never expire unless expireAccessTokens() is called). */
+  accessTokens?: string[];
+  homeCurrency?: string;
+  /** Company country: anything but US requires a TaxCodeRef on every invoice line. */
+  country?: string;
+  limits?: Partial<SandboxLimits>;
+  /** Artificial latency per API request, so that concurrent requests overlap (tests of the concurrency limit). */
+  latencyMs?: number;
+  now?: () => Date;
+  webhookVerifierToken?: string;
+  oauth?: { clientId: string; clientSecret: string; redirectUri: string };
+  /** Sales-form custom fields switched on in the company (Settings → Sales → Custom fields). */
+  salesCustomFields?: Array<{ definitionId: string; name: string }>;
+}
+
+export interface SandboxCall {
+  at: string;
+  method: string;
+  /** The route, e.g. `POST customer`, `GET query`, `GET customer/:id`, `POST oauth/token`. */
+  route: string;
+  path: string;
+  params: Record<string, string>;
+  requestId?: string;
+  body?: unknown;
+  status: number;
+  response: unknown;
+  replayed: boolean;
+}
+
+export interface QuickBooksSandboxState {
+  realmId: string;
+  homeCurrency: string;
+  country: string;
+  customers: Map<string, QboCustomer>;
+  terms: Map<string, QboTerm>;
+  invoices: Map<string, QboInvoice>;
+  payments: Map<string, QboPayment>;
+  items: Map<string, QboRef>;
+  /** Names held by vendors and employees (DisplayName is unique across all three). */
+  otherNames: string[];
+  salesCustomFields: Array<{ definitionId: string; name: string }>;
+  events: QboCloudEvent[];
+}
+
+export interface SignedDelivery {
+  body: string;
+  headers: Record<string, string>;
+}
+
+export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
+export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
+const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
+
+type Entity = 'Customer' | 'Term' | 'Invoice' | 'Payment';
+type Row = QboCustomer | QboTerm | QboInvoice | QboPayment;
+
+class FaultResponse extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly errors: QboFaultError[],
+  ) {
+    super(errors[0] ? `${errors[0].Message}: ${errors[0].Detail ?? ''}` : type);
+  }
+}
+
+const validation = (code: string, message: string, detail: string, element = '') =>
+  new FaultResponse(400, 'ValidationFault', [{ Message: message, Detail: detail, code, element }]);
+
+const businessError = (detail: string) =>
+  validation(
+    '6000',
+    'A business validation error has occurred while processing your request',
+    `Business Validation Error: ${detail}`,
+  );
+
+const invalidReference = (what: string, id: string) =>
+  validation(
+    '2500',
+    'Invalid Reference Id',
+    `Invalid Reference Id : ${what} assigned to this transaction has been deleted or does not exist (Id ${id})`,
+  );
+
+const objectNotFound = (what: string, id: string) =>
+  validation(
+    '610',
+    'Object Not Found',
+    `Object Not Found : Something you're trying to use has been made inactive. Check the fields with accounts, customers, items, vendors or employees. (${what} ${id})`,
+  );
+
+function schemaFault(error: z.ZodError): FaultResponse {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  if (issue?.code === 'unrecognized_keys') {
+    return validation(
+      '2010',
+      'Request has invalid or unsupported property',
+      `Property Name:${issue.keys.join(',')} specified is unsupported or invalid`,
+      path,
+    );
+  }
+  if (issue?.code === 'invalid_type' && issue.input === undefined) {
+    return validation(
+      '2020',
+      'Required param missing, need to supply the required value for the API',
+      `Required parameter ${path} is missing in the request`,
+      path,
+    );
+  }
+  return validation(
+    '2010',
+    'Request has invalid or unsupported property',
+    `Property Name:${path} ${issue?.message ?? 'is invalid'}`,
+    path,
+  );
+}
+
+/** QuickBooks writes times in the company's zone; the sandbox uses a fixed Pacific offset so parsers must honour offsets. */
+function qboTime(d: Date, ms = false): string {
+  const shifted = new Date(d.getTime() - 8 * 3600 * 1000).toISOString();
+  return `${ms ? shifted.slice(0, 23) : shifted.slice(0, 19)}-08:00`;
+}
+
+function currencyRef(code: string): QboRef {
+  let name = code;
+  try {
+    name = new Intl.DisplayNames(['en'], { type: 'currency' }).of(code) ?? code;
+  } catch {
+    // keep the code
+  }
+  return { value: code, name };
+}
+
+/** The fields the query endpoint may filter on (those Intuit documents as filterable that the adapter uses). */
+const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>> = {
+  Customer: {
+    Id: (c: QboCustomer) => c.Id,
+    DisplayName: (c: QboCustomer) => c.DisplayName,
+    CompanyName: (c: QboCustomer) => c.CompanyName,
+    PrimaryEmailAddr: (c: QboCustomer) => c.PrimaryEmailAddr?.Address,
+    Active: (c: QboCustomer) => c.Active,
+    'MetaData.CreateTime': (c: QboCustomer) => c.MetaData.CreateTime,
+    'MetaData.LastUpdatedTime': (c: QboCustomer) => c.MetaData.LastUpdatedTime,
+  },
+  Term: { Id: (t: QboTerm) => t.Id, Name: (t: QboTerm) => t.Name, Active: (t: QboTerm) => t.Active },
+  Invoice: {
+    Id: (i: QboInvoice) => i.Id,
+    CustomerRef: (i: QboInvoice) => i.CustomerRef.value,
+    DocNumber: (i: QboInvoice) => i.DocNumber,
+    TxnDate: (i: QboInvoice) => i.TxnDate,
+    'MetaData.CreateTime': (i: QboInvoice) => i.MetaData.CreateTime,
+    'MetaData.LastUpdatedTime': (i: QboInvoice) => i.MetaData.LastUpdatedTime,
+  },
+  Payment: {
+    Id: (p: QboPayment) => p.Id,
+    CustomerRef: (p: QboPayment) => p.CustomerRef.value,
+    TxnDate: (p: QboPayment) => p.TxnDate,
+    'MetaData.LastUpdatedTime': (p: QboPayment) => p.MetaData.LastUpdatedTime,
+  },
+};
+
+const normName = (s: string) => s.trim().toLowerCase();
+const bump = (syncToken: string) => String(Number(syncToken) + 1);
+
+/**
+ * Creates a sandbox company. See the module comment for what it enforces.
+ * @example const qbo = createQuickBooksSandbox(); mockVendors({ 'https://quickbooks.api.test': qbo.handle });
+ */
+export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) {
+  const now = options.now ?? (() => new Date());
+  const realmId = options.realmId ?? FIXTURE_REALM_ID;
+  const verifierToken = options.webhookVerifierToken ?? SANDBOX_VERIFIER_TOKEN;
+  const limits: SandboxLimits = { ...QUICKBOOKS_LIMITS, ...options.limits };
+  const limiter = createRealmLimiter(limits, now);
+
+  const state: QuickBooksSandboxState = {
+    realmId,
+    homeCurrency: options.homeCurrency ?? 'USD',
+    country: options.country ?? 'US',
+    customers: new Map(),
+    terms: new Map(DEFAULT_TERMS.map((t) => [t.Id, structuredClone(t)])),
+    invoices: new Map(),
+    payments: new Map(),
+    items: new Map([
+      ['1', { value: '1', name: 'Services' }],
+      ['2', { value: '2', name: 'Hours' }],
+    ]),
+    otherNames: [],
+    salesCustomFields: options.salesCustomFields ?? [{ definitionId: '1', name: 'P.O. Number' }],
+    events: [],
+  };
+  const calls: SandboxCall[] = [];
+  const counters = {
+    Customer: 58,
+    Term: DEFAULT_TERMS.length + 1,
+    Invoice: 130,
+    Payment: 201,
+    DocNumber: 1001,
+    Addr: 91,
+    event: 1,
+    code: 1,
+    token: 1,
+  };
+  const nextId = (k: keyof typeof counters) => String(counters[k]++);
+  const replays = new Map<string, { status: number; text: string }>();
+  const accessTokens = new Map<string, number>(
+    (options.accessTokens ?? [SANDBOX_ACCESS_TOKEN]).map((t) => [t, Number.POSITIVE_INFINITY]),
+  );
+  const refreshTokens = new Map<string, number>();
+  const authCodes = new Map<string, { redirectUri: string }>();
+  const injected: Array<{
+    status: number;
+    body: unknown;
+    headers: Record<string, string>;
+    times: number;
+    when?: (route: string) => boolean;
+  }> = [];
+
+  const meta = () => ({ CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) });
+  const touch = (m: { LastUpdatedTime: string }) => {
+    m.LastUpdatedTime = qboTime(now());
+  };
+
+  function emit(entity: 'invoice' | 'customer' | 'payment', action: string, id: string) {
+    const n = counters.event++;
+    state.events.push({
+      specversion: '1.0',
+      id: `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+      source: 'intuit.sandbox',
+      type: `qbo.${entity}.${action}.v1`,
+      datacontenttype: 'application/json',
+      time: now().toISOString(),
+      intuitentityid: id,
+      intuitaccountid: realmId,
+      data: {},
+    });
+  }
+
+  function exponentOf(code: string): number {
+    try {
+      return currencyExponent(code);
+    } catch {
+      throw businessError(`${code} is not a currency QuickBooks supports`);
+    }
+  }
+
+  function nameTaken(name: string, exceptCustomerId?: string): boolean {
+    const n = normName(name);
+    if (state.otherNames.some((o) => normName(o) === n)) return true;
+    return [...state.customers.values()].some((c) => c.Id !== exceptCustomerId && normName(c.DisplayName) === n);
+  }
+
+  const duplicateName = () =>
+    validation(
+      '6240',
+      'Duplicate Name Exists Error',
+      'The name supplied already exists. : Another customer, vendor or employee is already using this name. Please use a different name.',
+    );
+
+  function termRef(ref: QboRef | undefined): QboRef | undefined {
+    if (!ref) return undefined;
+    const term = state.terms.get(ref.value);
+    if (!term?.Active) throw invalidReference('Term', ref.value);
+    return { value: term.Id, name: term.Name };
+  }
+
+  // --- writes -------------------------------------------------------------------------------------------------
+
+  function createCustomer(body: QboCustomerCreate): QboCustomer {
+    if (nameTaken(body.DisplayName)) throw duplicateName();
+    const currency = body.CurrencyRef?.value ?? state.homeCurrency;
+    exponentOf(currency);
+    const terms = termRef(body.SalesTermRef);
+    const id = nextId('Customer');
+    const customer: QboCustomer = {
+      Id: id,
+      SyncToken: '0',
+      DisplayName: body.DisplayName.trim(),
+      ...(body.CompanyName ? { CompanyName: body.CompanyName } : {}),
+      ...(body.GivenName ? { GivenName: body.GivenName } : {}),
+      ...(body.FamilyName ? { FamilyName: body.FamilyName } : {}),
+      FullyQualifiedName: body.DisplayName.trim(),
+      ...(body.PrimaryEmailAddr ? { PrimaryEmailAddr: { Address: body.PrimaryEmailAddr.Address } } : {}),
+      ...(body.BillAddr ? { BillAddr: { Id: nextId('Addr'), ...body.BillAddr } } : {}),
+      ...(terms ? { SalesTermRef: terms } : {}),
+      CurrencyRef: currencyRef(currency),
+      ...(body.Notes ? { Notes: body.Notes } : {}),
+      Active: true,
+      Balance: 0,
+      MetaData: meta(),
+      domain: 'QBO',
+      sparse: false,
+    };
+    state.customers.set(id, customer);
+    emit('customer', 'created', id);
+    return structuredClone(customer);
+  }
+
+  function updateCustomer(raw: unknown): QboCustomer {
+    const parsed = QBO_STRICT.CustomerSparseUpdate.safeParse(raw);
+    if (!parsed.success) throw schemaFault(parsed.error);
+    const body = parsed.data;
+    const current = state.customers.get(body.Id);
+    if (!current) throw objectNotFound('Customer', body.Id);
+    if (current.SyncToken !== body.SyncToken) {
+      throw validation(
+        '5010',
+        'Stale Object Error',
+        'Stale Object Error : You and admin were working on this at the same time. admin finished before you did, so your work was not saved.',
+      );
+    }
+    if (body.DisplayName !== undefined && nameTaken(body.DisplayName, current.Id)) throw duplicateName();
+    const terms = termRef(body.SalesTermRef);
+    const { Id: _id, SyncToken: _sync, sparse: _sparse, SalesTermRef: _terms, BillAddr, ...fields } = body;
+    Object.assign(current, fields);
+    if (BillAddr) current.BillAddr = { Id: current.BillAddr?.Id ?? nextId('Addr'), ...BillAddr };
+    if (terms) current.SalesTermRef = terms;
+    if (body.DisplayName !== undefined) current.FullyQualifiedName = body.DisplayName;
+    current.SyncToken = bump(current.SyncToken);
+    touch(current.MetaData);
+    emit('customer', 'updated', current.Id);
+    return structuredClone(current);
+  }
+
+  function createTerm(body: QboTermCreate): QboTerm {
+    if ([...state.terms.values()].some((t) => normName(t.Name) === normName(body.Name))) {
+      throw validation(
+        '6240',
+        'Duplicate Name Exists Error',
+        'The name supplied already exists. : Another term is already using this name.',
+      );
+    }
+    const id = nextId('Term');
+    const term: QboTerm =
+      'DueDays' in body
+        ? {
+            Id: id,
+            SyncToken: '0',
+            Name: body.Name,
+            Active: true,
+            Type: 'STANDARD',
+            DueDays: body.DueDays,
+            DiscountDays: 0,
+            MetaData: meta(),
+            domain: 'QBO',
+            sparse: false,
+          }
+        : {
+            Id: id,
+            SyncToken: '0',
+            Name: body.Name,
+            Active: true,
+            Type: 'DATE_DRIVEN',
+            DayOfMonthDue: body.DayOfMonthDue,
+            DueNextMonthDays: body.DueNextMonthDays,
+            DiscountDayOfMonth: body.DiscountDayOfMonth,
+            MetaData: meta(),
+            domain: 'QBO',
+            sparse: false,
+          };
+    state.terms.set(id, term);
+    return structuredClone(term);
+  }
+
+  function createInvoice(raw: unknown): QboInvoice {
+    const parsed = QBO_STRICT.InvoiceCreate.safeParse(raw);
+    if (!parsed.success) throw schemaFault(parsed.error);
+    const body = parsed.data;
+    const customer = state.customers.get(body.CustomerRef.value);
+    if (!customer) throw invalidReference('Customer', body.CustomerRef.value);
+    if (!customer.Active) throw objectNotFound('Customer', customer.Id);
+    const currency = body.CurrencyRef?.value ?? state.homeCurrency;
+    const customerCurrency = customer.CurrencyRef?.value ?? state.homeCurrency;
+    if (currency !== customerCurrency) {
+      throw businessError(
+        `The currency of the transaction (${currency}) must match the customer's currency (${customerCurrency}).`,
+      );
+    }
+    const exp = exponentOf(currency);
+    const terms = termRef(body.SalesTermRef);
+    let total = 0n;
+    const lines: QboSalesItemLine[] = body.Line.map((l, i) => {
+      const item = state.items.get(l.SalesItemLineDetail.ItemRef.value);
+      if (!item) throw invalidReference('Item', l.SalesItemLineDetail.ItemRef.value);
+      if (state.country !== 'US' && !l.SalesItemLineDetail.TaxCodeRef) {
+        throw businessError('Make sure all your transactions have a GST/VAT rate before you save.');
+      }
+      const amount = toMinor(l.Amount, exp);
+      if (amount === null)
+        throw businessError(`Line ${i + 1} Amount ${l.Amount} has more decimal places than ${currency} allows.`);
+      const { Qty, UnitPrice } = l.SalesItemLineDetail;
+      if (Qty !== undefined && UnitPrice !== undefined && productMinor(Qty, UnitPrice, exp) !== amount) {
+        throw validation(
+          '6070',
+          'Amount is not equal to UnitPrice * Qty',
+          `Amount is not equal to UnitPrice * Qty. Supplied value:${l.Amount}`,
+          `Line[${i}].Amount`,
+        );
+      }
+      total += amount;
+      return {
+        Id: String(i + 1),
+        LineNum: i + 1,
+        Amount: l.Amount,
+        DetailType: 'SalesItemLineDetail',
+        ...(l.Description !== undefined ? { Description: l.Description } : {}),
+        SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: item },
+      };
+    });
+    if (total < 0n) throw businessError('Transaction amount must be positive.');
+    // Values for custom fields that are not switched on are dropped, as the UI would drop them.
+    const enabled = state.salesCustomFields;
+    const customFields: QboCustomField[] = enabled.map((def) => {
+      const given = body.CustomField?.find((f) => f.DefinitionId === def.definitionId);
+      return {
+        DefinitionId: def.definitionId,
+        Name: def.name,
+        Type: 'StringType',
+        ...(given?.StringValue !== undefined ? { StringValue: given.StringValue } : {}),
+      };
+    });
+    const totalAmt = fromMinor(total, exp);
+    const id = nextId('Invoice');
+    const invoice: QboInvoice = {
+      Id: id,
+      SyncToken: '0',
+      DocNumber: nextId('DocNumber'),
+      TxnDate: body.TxnDate,
+      DueDate: body.DueDate,
+      CustomerRef: { value: customer.Id, name: customer.DisplayName },
+      ...(terms ? { SalesTermRef: terms } : {}),
+      Line: [...lines, { Amount: totalAmt, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }],
+      TotalAmt: totalAmt,
+      Balance: totalAmt,
+      CurrencyRef: currencyRef(currency),
+      ...(body.PrivateNote !== undefined ? { PrivateNote: body.PrivateNote } : {}),
+      ...(body.CustomerMemo ? { CustomerMemo: body.CustomerMemo } : {}),
+      ...(customFields.length > 0 ? { CustomField: customFields } : {}),
+      EmailStatus: 'NotSet',
+      TxnTaxDetail: { TotalTax: 0 },
+      MetaData: meta(),
+      domain: 'QBO',
+      sparse: false,
+    };
+    state.invoices.set(id, invoice);
+    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + total, exp);
+    emit('invoice', 'created', id);
+    return structuredClone(invoice);
+  }
+
+  // --- reads --------------------------------------------------------------------------------------------------
+
+  function tableOf(entity: Entity): Row[] {
+    const map = { Customer: state.customers, Term: state.terms, Invoice: state.invoices, Payment: state.payments }[
+      entity
+    ];
+    return [...(map as Map<string, Row>).values()].sort((a, b) => Number(a.Id) - Number(b.Id));
+  }
+
+  function matches(row: Row, entity: Entity, c: Condition): boolean {
+    const key = Object.keys(FIELDS[entity]).find((k) => k.toLowerCase() === c.field.toLowerCase());
+    if (!key) throw new QueryParseError(`property ${c.field} is not queryable on ${entity}`);
+    const actual = (FIELDS[entity][key] as (r: Row) => Literal | undefined)(row);
+    if (actual === undefined) return false;
+    const eq = (v: Literal) =>
+      typeof actual === 'string' && typeof v === 'string' ? actual.toLowerCase() === v.toLowerCase() : actual === v;
+    if (c.op === '=') return eq(c.value as Literal);
+    if (c.op === 'in') return (c.value as Literal[]).some(eq);
+    const isTime = key.startsWith('MetaData.');
+    const a = isTime ? Date.parse(String(actual)) : actual;
+    const b = isTime ? Date.parse(String(c.value)) : (c.value as Literal);
+    if (isTime && Number.isNaN(b)) throw new QueryParseError(`"${String(c.value)}" is not a time`);
+    if (c.op === '>=') return a >= b;
+    if (c.op === '>') return a > b;
+    if (c.op === '<=') return a <= b;
+    return a < b;
+  }
+
+  function runQuery(q: string) {
+    let parsed: ReturnType<typeof parseQuery>;
+    try {
+      parsed = parseQuery(q);
+    } catch (e) {
+      throw validation('4000', 'Error parsing query', `QueryParserError: ${(e as Error).message}`);
+    }
+    const entity = (['Customer', 'Term', 'Invoice', 'Payment'] as const).find(
+      (e) => e.toLowerCase() === parsed.entity.toLowerCase(),
+    );
+    if (!entity)
+      throw validation('4001', 'Invalid query', `QueryValidationError: the sandbox does not model ${parsed.entity}`);
+    try {
+      for (const c of parsed.where) {
+        if (!Object.keys(FIELDS[entity]).some((k) => k.toLowerCase() === c.field.toLowerCase())) {
+          throw new QueryParseError(`property ${c.field} is not queryable on ${entity}`);
+        }
+      }
+      let rows = tableOf(entity).filter((r) => parsed.where.every((c) => matches(r, entity, c)));
+      const hasActive = parsed.where.some((c) => c.field.toLowerCase() === 'active');
+      if ((entity === 'Customer' || entity === 'Term') && !hasActive)
+        rows = rows.filter((r) => (r as QboCustomer | QboTerm).Active);
+      if (parsed.orderBy) {
+        const get = Object.entries(FIELDS[entity]).find(
+          ([k]) => k.toLowerCase() === parsed.orderBy?.field.toLowerCase(),
+        )?.[1];
+        if (!get) throw new QueryParseError(`cannot order by ${parsed.orderBy.field}`);
+        const g = get as (r: Row) => Literal | undefined;
+        rows.sort((a, b) => String(g(a) ?? '').localeCompare(String(g(b) ?? '')) * (parsed.orderBy?.desc ? -1 : 1));
+      }
+      const page = rows.slice(parsed.startPosition - 1, parsed.startPosition - 1 + parsed.maxResults);
+      return {
+        QueryResponse:
+          page.length === 0
+            ? {}
+            : { [entity]: structuredClone(page), startPosition: parsed.startPosition, maxResults: page.length },
+        time: qboTime(now(), true),
+      };
+    } catch (e) {
+      if (e instanceof QueryParseError) throw validation('4001', 'Invalid query', `QueryValidationError: ${e.message}`);
+      throw e;
+    }
+  }
+
+  function runCdc(params: Record<string, string>) {
+    const entities = (params.entities ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const since = Date.parse(params.changedSince ?? '');
+    if (entities.length === 0 || Number.isNaN(since)) {
+      throw validation(
+        '2020',
+        'Required param missing, need to supply the required value for the API',
+        'Required parameters entities and changedSince',
+      );
+    }
+    if (now().getTime() - since > CDC_LOOKBACK_MS) {
+      throw validation('2030', 'Invalid query parameter', 'changedSince must be within the last 30 days');
+    }
+    let budget = 1000;
+    const responses: QboCdcQueryResponse[] = entities.map((name) => {
+      const entity = (['Invoice', 'Payment', 'Customer'] as const).find((e) => e.toLowerCase() === name.toLowerCase());
+      if (!entity)
+        throw validation('2030', 'Invalid query parameter', `CDC is not available for ${name} in the sandbox`);
+      const rows = tableOf(entity)
+        .filter((r) => Date.parse((r as QboInvoice).MetaData.LastUpdatedTime) >= since)
+        .slice(0, Math.max(0, budget));
+      budget -= rows.length;
+      return rows.length === 0 ? {} : { [entity]: structuredClone(rows), startPosition: 1, maxResults: rows.length };
+    });
+    return { CDCResponse: [{ QueryResponse: responses }], time: qboTime(now(), true) };
+  }
+
+  // --- HTTP ---------------------------------------------------------------------------------------------------
+
+  function faultBody(f: FaultResponse) {
+    return { Fault: { Error: f.errors, type: f.type }, time: qboTime(now(), true) };
+  }
+
+  function record(call: Omit<SandboxCall, 'at'>) {
+    calls.push({ at: now().toISOString(), ...call });
+  }
+
+  async function route(
+    method: string,
+    path: string,
+    params: Record<string, string>,
+    body: unknown,
+  ): Promise<{ route: string; status: number; body: unknown; headers?: Record<string, string> }> {
+    const entityGet = /^(customer|term|invoice|payment)\/([^/]+)$/.exec(path);
+    if (method === 'GET' && entityGet) {
+      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'payment';
+      const id = decodeURIComponent(entityGet[2] as string);
+      const key = (kind[0]?.toUpperCase() + kind.slice(1)) as Entity;
+      const row = { customer: state.customers, term: state.terms, invoice: state.invoices, payment: state.payments }[
+        kind
+      ].get(id);
+      if (!row) throw objectNotFound(key, id);
+      return {
+        route: `GET ${kind}/:id`,
+        status: 200,
+        body: { [key]: structuredClone(row), time: qboTime(now(), true) },
+      };
+    }
+    if (method === 'GET' && path === 'query') {
+      return { route: 'GET query', status: 200, body: runQuery(params.query ?? '') };
+    }
+    if (method === 'GET' && path === 'cdc') return { route: 'GET cdc', status: 200, body: runCdc(params) };
+    if (method === 'POST' && path === 'customer') {
+      const isUpdate = typeof body === 'object' && body !== null && 'Id' in body;
+      if (isUpdate)
+        return {
+          route: 'POST customer',
+          status: 200,
+          body: { Customer: updateCustomer(body), time: qboTime(now(), true) },
+        };
+      const parsed = QBO_STRICT.CustomerCreate.safeParse(body);
+      if (!parsed.success) throw schemaFault(parsed.error);
+      return {
+        route: 'POST customer',
+        status: 200,
+        body: { Customer: createCustomer(parsed.data), time: qboTime(now(), true) },
+      };
+    }
+    if (method === 'POST' && path === 'term') {
+      const parsed = QBO_STRICT.TermCreate.safeParse(body);
+      if (!parsed.success) throw schemaFault(parsed.error);
+      return { route: 'POST term', status: 200, body: { Term: createTerm(parsed.data), time: qboTime(now(), true) } };
+    }
+    if (method === 'POST' && path === 'invoice' && params.operation === 'void') {
+      const b = body as { Id?: unknown; SyncToken?: unknown };
+      if (typeof b?.Id !== 'string' || typeof b.SyncToken !== 'string')
+        throw validation(
+          '2020',
+          'Required param missing, need to supply the required value for the API',
+          'Required parameter Id, SyncToken',
+        );
+      const inv = state.invoices.get(b.Id);
+      if (!inv) throw objectNotFound('Invoice', b.Id);
+      if (inv.SyncToken !== b.SyncToken)
+        throw validation('5010', 'Stale Object Error', 'Stale Object Error : the invoice changed since you read it.');
+      return {
+        route: 'POST invoice?operation=void',
+        status: 200,
+        body: { Invoice: voidInvoice(b.Id), time: qboTime(now(), true) },
+      };
+    }
+    if (method === 'POST' && path === 'invoice') {
+      return { route: 'POST invoice', status: 200, body: { Invoice: createInvoice(body), time: qboTime(now(), true) } };
+    }
+    return {
+      route: `${method} ${path}`,
+      status: 404,
+      body: faultBody(
+        new FaultResponse(404, 'ValidationFault', [
+          {
+            Message: 'Unsupported Operation',
+            Detail: `${method} ${path} is not supported by the sandbox`,
+            code: '500',
+          },
+        ]),
+      ),
+    };
+  }
+
+  /** The route a call is logged under: entity ids folded into `:id` so that logs group by operation. */
+  function routeOf(method: string, path: string, params: Record<string, string>): string {
+    const entityGet = /^(customer|term|invoice|payment)\/[^/]+$/.exec(path);
+    if (method === 'GET' && entityGet) return `GET ${entityGet[1]}/:id`;
+    if (method === 'POST' && path === 'invoice' && params.operation === 'void') return 'POST invoice?operation=void';
+    return `${method} ${path}`;
+  }
+
+  function bearer(request: Request): string | undefined {
+    const h = request.headers.get('authorization') ?? '';
+    const m = /^Bearer\s+(.+)$/i.exec(h);
+    return m?.[1]?.trim();
+  }
+
+  function tokenValid(token: string | undefined): boolean {
+    if (!token) return false;
+    const expires = accessTokens.get(token);
+    return expires !== undefined && expires > now().getTime();
+  }
+
+  async function handleApi(request: Request, url: URL): Promise<Response> {
+    const m = /^\/v3\/company\/([^/]+)\/(.+)$/.exec(url.pathname);
+    const params = Object.fromEntries(url.searchParams.entries());
+    const method = request.method.toUpperCase();
+    const text = method === 'POST' ? await request.text() : '';
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    const path = m?.[2] ?? url.pathname;
+    const requestId = params.requestid;
+    const base = { method, path, params, ...(requestId ? { requestId } : {}), ...(body !== undefined ? { body } : {}) };
+    const answer = (
+      routeName: string,
+      status: number,
+      payload: unknown,
+      headers: Record<string, string> = {},
+      replayed = false,
+    ) => {
+      record({ ...base, route: routeName, status, response: payload, replayed });
+      const wantsJson = (request.headers.get('accept') ?? '').includes('application/json');
+      if (!wantsJson) {
+        // QuickBooks answers XML unless asked for JSON; the adapter must always ask.
+        return new Response('<IntuitResponse xmlns="http://schema.intuit.com/finance/v3"/>', {
+          status,
+          headers: { 'content-type': 'application/xml', ...headers },
+        });
+      }
+      return json(payload, status, headers);
+    };
+
+    if (!m)
+      return answer(
+        `${method} ${url.pathname}`,
+        404,
+        faultBody(new FaultResponse(404, 'ValidationFault', [{ Message: 'Not Found', code: '404' }])),
+      );
+    if (!tokenValid(bearer(request))) {
+      return answer('auth', 401, {
+        fault: {
+          error: [
+            {
+              message: 'message=AuthenticationFailed; errorCode=003200; statusCode=401',
+              detail: 'Token expired or invalid',
+              code: '3200',
+              element: null,
+            },
+          ],
+          type: 'AUTHENTICATION',
+        },
+        time: now().getTime(),
+      });
+    }
+    if (decodeURIComponent(m[1] as string) !== realmId) {
+      return answer(
+        'auth',
+        403,
+        faultBody(
+          new FaultResponse(403, 'AuthorizationFault', [
+            {
+              Message: 'message=ApplicationAuthorizationFailed; errorCode=003100; statusCode=403',
+              Detail: 'The token is not authorised for this company',
+              code: '3100',
+            },
+          ]),
+        ),
+      );
+    }
+    const admission = limiter.admit();
+    if (!admission.ok) {
+      return answer(
+        'throttled',
+        429,
+        faultBody(
+          new FaultResponse(429, 'ThrottlingFault', [
+            {
+              Message: 'message=ThrottleExceeded; errorCode=003001; statusCode=429',
+              Detail: `The request limit was reached: ${admission.reason} for this company.`,
+              code: '3001',
+            },
+          ]),
+        ),
+        { 'retry-after': String(admission.retryAfterS) },
+      );
+    }
+    try {
+      if (options.latencyMs) await new Promise((r) => setTimeout(r, options.latencyMs));
+      const fault = injected.find((f) => f.times > 0 && (!f.when || f.when(`${method} ${path}`)));
+      if (fault) {
+        fault.times--;
+        return answer('injected', fault.status, fault.body, fault.headers);
+      }
+      const replayKey = method === 'POST' && requestId ? `${realmId}:${requestId}` : undefined;
+      const previous = replayKey ? replays.get(replayKey) : undefined;
+      if (previous) return answer(routeOf(method, path, params), previous.status, JSON.parse(previous.text), {}, true);
+      let result: Awaited<ReturnType<typeof route>>;
+      try {
+        result = await route(method, path, params, body);
+      } catch (e) {
+        if (!(e instanceof FaultResponse)) throw e;
+        return answer(routeOf(method, path, params), e.status, faultBody(e));
+      }
+      if (replayKey && result.status < 300)
+        replays.set(replayKey, { status: result.status, text: JSON.stringify(result.body) });
+      return answer(result.route, result.status, result.body, result.headers);
+    } finally {
+      admission.release();
+    }
+  }
+
+  // --- OAuth token endpoint -----------------------------------------------------------------------------------
+
+  function issueTokens(): QboTokenResponse {
+    const n = counters.token++;
+    const access = `qbo-access-${n}`;
+    const refresh = `qbo-refresh-${n}`;
+    const t = now().getTime();
+    accessTokens.set(access, t + 3600 * 1000);
+    refreshTokens.set(refresh, t + 100 * 24 * 3600 * 1000);
+    return {
+      token_type: 'bearer',
+      access_token: access,
+      refresh_token: refresh,
+      expires_in: 3600,
+      x_refresh_token_expires_in: 100 * 24 * 3600,
+    };
+  }
+
+  async function handleToken(request: Request): Promise<Response> {
+    const text = await request.text();
+    const form = Object.fromEntries(new URLSearchParams(text).entries());
+    const reply = (status: number, body: unknown) => {
+      record({
+        method: 'POST',
+        route: 'POST oauth/token',
+        path: 'oauth2/v1/tokens/bearer',
+        params: {},
+        body: form,
+        status,
+        response: body,
+        replayed: false,
+      });
+      return json(body, status);
+    };
+    const cfg = options.oauth;
+    const expected = cfg ? `Basic ${Buffer.from(`${cfg.clientId}:${cfg.clientSecret}`).toString('base64')}` : undefined;
+    const given = request.headers.get('authorization') ?? '';
+    if (!expected || given.length !== expected.length || !timingSafeEqual(Buffer.from(given), Buffer.from(expected))) {
+      return reply(401, { error: 'invalid_client' });
+    }
+    if (!(request.headers.get('content-type') ?? '').includes('application/x-www-form-urlencoded')) {
+      return reply(400, { error: 'invalid_request', error_description: 'form body expected' });
+    }
+    if (form.grant_type === 'authorization_code') {
+      const code = form.code ? authCodes.get(form.code) : undefined;
+      if (!code || !form.code) return reply(400, { error: 'invalid_grant' });
+      if (form.redirect_uri !== code.redirectUri)
+        return reply(400, { error: 'invalid_grant', error_description: 'redirect_uri mismatch' });
+      authCodes.delete(form.code); // codes are single-use
+      return reply(200, issueTokens());
+    }
+    if (form.grant_type === 'refresh_token') {
+      const expires = form.refresh_token ? refreshTokens.get(form.refresh_token) : undefined;
+      if (!form.refresh_token || expires === undefined || expires <= now().getTime())
+        return reply(400, { error: 'invalid_grant' });
+      refreshTokens.delete(form.refresh_token); // rotation: the old refresh token stops working
+      return reply(200, issueTokens());
+    }
+    return reply(400, { error: 'unsupported_grant_type' });
+  }
+
+  const handle: SandboxHandler = async (request) => {
+    const url = new URL(request.url);
+    if (url.pathname === '/oauth2/v1/tokens/bearer' && request.method.toUpperCase() === 'POST')
+      return handleToken(request);
+    return handleApi(request, url);
+  };
+
+  // --- helpers for tests and the demo (what people or time do in QuickBooks) -------------------------------------
+
+  function invoiceOrThrow(id: string): QboInvoice {
+    const inv = state.invoices.get(id);
+    if (!inv) throw new Error(`sandbox has no invoice ${id}`);
+    return inv;
+  }
+
+  function voidInvoice(id: string): QboInvoice {
+    const inv = invoiceOrThrow(id);
+    if (inv.Balance !== inv.TotalAmt)
+      throw validation(
+        '6000',
+        'A business validation error has occurred while processing your request',
+        'Business Validation Error: This invoice has payments applied; remove them before voiding.',
+      );
+    const customer = state.customers.get(inv.CustomerRef.value);
+    const exp = exponentOf(inv.CurrencyRef?.value ?? state.homeCurrency);
+    if (customer) {
+      customer.Balance = fromMinor(
+        (toMinor(customer.Balance ?? 0, exp) ?? 0n) - (toMinor(inv.Balance, exp) ?? 0n),
+        exp,
+      );
+    }
+    inv.Line = inv.Line.map((l) =>
+      l.DetailType === 'SalesItemLineDetail'
+        ? { ...l, Amount: 0, SalesItemLineDetail: { ...l.SalesItemLineDetail, Qty: 0 } }
+        : { ...l, Amount: 0 },
+    );
+    inv.TotalAmt = 0;
+    inv.Balance = 0;
+    inv.PrivateNote = inv.PrivateNote ? `Voided - ${inv.PrivateNote}` : 'Voided';
+    inv.SyncToken = bump(inv.SyncToken);
+    touch(inv.MetaData);
+    emit('invoice', 'voided', id);
+    return structuredClone(inv);
+  }
+
+  return {
+    handle,
+    state,
+    calls,
+    realmId,
+    accessToken: options.accessTokens?.[0] ?? SANDBOX_ACCESS_TOKEN,
+    limits,
+
+    /** Records a payment against an invoice (default: the whole balance, today). Amount in major units. */
+    pay(invoiceId: string, opts: { amount?: number; on?: string } = {}): QboPayment {
+      const inv = invoiceOrThrow(invoiceId);
+      const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
+      const exp = exponentOf(currency);
+      const balance = toMinor(inv.Balance, exp) ?? 0n;
+      const amount = opts.amount === undefined ? balance : toMinor(opts.amount, exp);
+      if (amount === null || amount <= 0n || amount > balance) {
+        throw new Error(`cannot pay ${opts.amount} on invoice ${invoiceId} with balance ${inv.Balance}`);
+      }
+      const id = nextId('Payment');
+      const value = fromMinor(amount, exp);
+      const payment: QboPayment = {
+        Id: id,
+        SyncToken: '0',
+        TxnDate: opts.on ?? formatDay(now()),
+        TotalAmt: value,
+        UnappliedAmt: 0,
+        CustomerRef: { ...inv.CustomerRef },
+        CurrencyRef: currencyRef(currency),
+        Line: [{ Amount: value, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
+        MetaData: meta(),
+        domain: 'QBO',
+        sparse: false,
+      };
+      state.payments.set(id, payment);
+      inv.Balance = fromMinor(balance - amount, exp);
+      inv.LinkedTxn = [...(inv.LinkedTxn ?? []), { TxnId: id, TxnType: 'Payment' }];
+      inv.SyncToken = bump(inv.SyncToken);
+      touch(inv.MetaData);
+      const customer = state.customers.get(inv.CustomerRef.value);
+      if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
+      emit('payment', 'created', id);
+      emit('invoice', 'updated', inv.Id);
+      return structuredClone(payment);
+    },
+
+    /** Moves an invoice's date and due date `days` into the past, as if time had passed (demo: make it overdue). */
+    age(invoiceId: string, days: number): QboInvoice {
+      const inv = invoiceOrThrow(invoiceId);
+      inv.TxnDate = plusDays(inv.TxnDate, -days);
+      if (inv.DueDate) inv.DueDate = plusDays(inv.DueDate, -days);
+      inv.SyncToken = bump(inv.SyncToken);
+      touch(inv.MetaData);
+      emit('invoice', 'updated', inv.Id);
+      return structuredClone(inv);
+    },
+
+    /** Voids an invoice the way QuickBooks does (amounts zeroed, "Voided" prepended to the private note). */
+    void(invoiceId: string): QboInvoice {
+      return voidInvoice(invoiceId);
+    },
+
+    /** Changes a customer's terms as a person would in QuickBooks (creating the Term when needed). */
+    setCustomerTerms(customerId: string, code: string): QboCustomer {
+      const customer = state.customers.get(customerId);
+      if (!customer) throw new Error(`sandbox has no customer ${customerId}`);
+      const term =
+        [...state.terms.values()].find((t) => t.Active && quickbooksTermToPaymentTerms(t) === code) ??
+        createTerm(paymentTermsToQuickBooks(code));
+      customer.SalesTermRef = { value: term.Id, name: term.Name };
+      customer.SyncToken = bump(customer.SyncToken);
+      touch(customer.MetaData);
+      emit('customer', 'updated', customer.Id);
+      return structuredClone(customer);
+    },
+
+    /** A customer somebody created by hand in QuickBooks (DisplayName uniqueness still applies). */
+    addCustomer(fields: QboCustomerCreate): QboCustomer {
+      return createCustomer(fields);
+    },
+
+    /** A vendor's or employee's name, which customers can then not use. */
+    addOtherName(name: string): void {
+      state.otherNames.push(name);
+    },
+
+    /** The next matching API request(s) get this answer instead (after auth and limits). */
+    injectFault(fault: {
+      status: number;
+      body: unknown;
+      headers?: Record<string, string>;
+      times?: number;
+      when?: (route: string) => boolean;
+    }): void {
+      injected.push({
+        status: fault.status,
+        body: fault.body,
+        headers: fault.headers ?? {},
+        times: fault.times ?? 1,
+        ...(fault.when ? { when: fault.when } : {}),
+      });
+    },
+
+    /** Every access token stops working (the next call gets 401), as after an hour or a revocation. */
+    expireAccessTokens(): void {
+      accessTokens.clear();
+    },
+
+    acceptAccessToken(token: string): void {
+      accessTokens.set(token, Number.POSITIVE_INFINITY);
+    },
+
+    /** Forgets the per-minute window (tests that exhaust it on purpose). */
+    resetLimits(): void {
+      limiter.reset();
+    },
+
+    oauth: {
+      /** What Intuit's consent screen would hand to our callback. */
+      issueCode(): { code: string; realmId: string } {
+        const code = `auth-code-${counters.code++}`;
+        authCodes.set(code, { redirectUri: options.oauth?.redirectUri ?? '' });
+        return { code, realmId };
+      },
+    },
+
+    webhooks: {
+      verifierToken,
+      pending(): QboCloudEvent[] {
+        return structuredClone(state.events);
+      },
+      /** All pending events as one signed CloudEvents delivery (and clears them); null when nothing happened. */
+      takeDelivery(): SignedDelivery | null {
+        if (state.events.length === 0) return null;
+        const events = state.events.splice(0);
+        return this.deliver(events);
+      },
+      /** A signed delivery of any body (CloudEvents array or the legacy shape). */
+      deliver(payload: QboCloudEvent[] | QboLegacyWebhook): SignedDelivery {
+        const body = JSON.stringify(payload);
+        return {
+          body,
+          headers: {
+            'content-type': 'application/json',
+            'intuit-signature': signQuickBooksWebhook(verifierToken, body),
+          },
+        };
+      },
+    },
+  };
+}
+
+export type QuickBooksSandbox = ReturnType<typeof createQuickBooksSandbox>;

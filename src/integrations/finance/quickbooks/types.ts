@@ -1,0 +1,408 @@
+/**
+ * QuickBooks Online (Accounting API v3, minorversion 75) payloads that this adapter reads and writes, modelled on
+ * Intuit's API reference (entities Customer, Term, Invoice, Payment; query, CDC, fault bodies; webhooks in the
+ * CloudEvents and legacy shapes; OAuth 2.0 token responses). Intuit publishes no machine-readable spec, so these
+ * types are the reference: fixtures.ts, the sandbox and the zod mirrors in schemas.ts are all checked against them,
+ * and a misspelt field name fails to compile.
+ *
+ * Two families: `Qbo<Entity>` is what QuickBooks returns (only the fields we use or that the sandbox emits; real
+ * responses carry more and the adapter strips them), `Qbo<Entity>Create` / `…Update` is exactly what we send.
+ * Amounts are JSON numbers in major units (decimal); the adapter converts them to and from integer minor units
+ * through decimal strings so nothing is rounded.
+ */
+
+/** A reference to another entity: `value` is its Id; `name` its display name (QuickBooks fills it in on reads). */
+export interface QboRef {
+  value: string;
+  name?: string;
+}
+
+export interface QboEmailAddress {
+  Address: string;
+}
+
+export interface QboPhysicalAddress {
+  Id?: string;
+  Line1?: string;
+  Line2?: string;
+  City?: string;
+  /** State / province / region code, e.g. `CA`. */
+  CountrySubDivisionCode?: string;
+  PostalCode?: string;
+  /** Free text in QuickBooks; we write the ISO 3166-1 alpha-2 code. */
+  Country?: string;
+}
+
+export interface QboMetaData {
+  CreateTime: string;
+  LastUpdatedTime: string;
+}
+
+/** Text shown to the customer on the invoice ("Message displayed on invoice"). */
+export interface QboMemoRef {
+  value: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Customer
+
+export interface QboCustomer {
+  Id: string;
+  SyncToken: string;
+  /** Unique across Customer, Vendor and Employee (case-insensitive) — duplicates fail with code 6240. */
+  DisplayName: string;
+  CompanyName?: string;
+  GivenName?: string;
+  FamilyName?: string;
+  FullyQualifiedName?: string;
+  PrimaryEmailAddr?: QboEmailAddress;
+  BillAddr?: QboPhysicalAddress;
+  SalesTermRef?: QboRef;
+  /** Set on create only (multicurrency companies); cannot change once the customer has transactions. */
+  CurrencyRef?: QboRef;
+  /** Free text (max 2000 chars); carries our external reference marker, see notes-markers.ts. */
+  Notes?: string;
+  Active: boolean;
+  Balance?: number;
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** Body of `POST /customer` that creates one. */
+export interface QboCustomerCreate {
+  DisplayName: string;
+  CompanyName?: string;
+  GivenName?: string;
+  FamilyName?: string;
+  PrimaryEmailAddr?: QboEmailAddress;
+  BillAddr?: QboPhysicalAddress;
+  SalesTermRef?: QboRef;
+  CurrencyRef?: QboRef;
+  Notes?: string;
+}
+
+/** Body of `POST /customer` that changes one: sparse, so fields we leave out keep their value. */
+export interface QboCustomerSparseUpdate {
+  Id: string;
+  SyncToken: string;
+  sparse: true;
+  DisplayName?: string;
+  CompanyName?: string;
+  GivenName?: string;
+  FamilyName?: string;
+  PrimaryEmailAddr?: QboEmailAddress;
+  BillAddr?: QboPhysicalAddress;
+  SalesTermRef?: QboRef;
+  Notes?: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Term (payment terms)
+
+/** `STANDARD`: due DueDays after the invoice date; `DATE_DRIVEN`: due on DayOfMonthDue (system-defined from the fields). */
+export type QboTermType = 'STANDARD' | 'DATE_DRIVEN';
+
+export interface QboTerm {
+  Id: string;
+  SyncToken: string;
+  /** Max 31 characters, unique among terms. */
+  Name: string;
+  Active: boolean;
+  Type: QboTermType;
+  DueDays?: number;
+  DiscountDays?: number;
+  DiscountPercent?: number;
+  /** 1–31: payment must be received by this day of the month. */
+  DayOfMonthDue?: number;
+  /** 0–999: due the month after if issued this many days (or fewer) before DayOfMonthDue. */
+  DueNextMonthDays?: number;
+  DiscountDayOfMonth?: number;
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** `POST /term` for "net N days" terms. */
+export interface QboStandardTermCreate {
+  Name: string;
+  DueDays: number;
+}
+
+/** `POST /term` for date-driven terms (Intuit requires all three fields when DueDays is absent). */
+export interface QboDateDrivenTermCreate {
+  Name: string;
+  DayOfMonthDue: number;
+  DueNextMonthDays: number;
+  DiscountDayOfMonth: number;
+}
+
+export type QboTermCreate = QboStandardTermCreate | QboDateDrivenTermCreate;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Invoice
+
+export interface QboSalesItemLineDetail {
+  ItemRef: QboRef;
+  Qty?: number;
+  UnitPrice?: number;
+  /** Required per line for non-US companies (GST/VAT); `TAX` / `NON` in the US. */
+  TaxCodeRef?: QboRef;
+  /** YYYY-MM-DD: the service date printed on the line. */
+  ServiceDate?: string;
+}
+
+export interface QboSalesItemLine {
+  Id?: string;
+  LineNum?: number;
+  Amount: number;
+  DetailType: 'SalesItemLineDetail';
+  Description?: string;
+  SalesItemLineDetail: QboSalesItemLineDetail;
+}
+
+/** QuickBooks appends a subtotal line to every invoice it returns. */
+export interface QboSubTotalLine {
+  Id?: string;
+  LineNum?: number;
+  Amount: number;
+  DetailType: 'SubTotalLineDetail';
+  SubTotalLineDetail: Record<string, never>;
+}
+
+/** Lines we never write but may read on invoices people made in QuickBooks (details are not used, so not modelled). */
+export interface QboOtherLine {
+  Id?: string;
+  LineNum?: number;
+  Amount?: number;
+  DetailType: 'DiscountLineDetail' | 'DescriptionOnly' | 'GroupLineDetail';
+  Description?: string;
+}
+
+export type QboInvoiceLine = QboSalesItemLine | QboSubTotalLine | QboOtherLine;
+
+/** A sales custom field on a transaction; only `StringType` exists in the v3 API. */
+export interface QboCustomField {
+  DefinitionId: string;
+  Name?: string;
+  Type: 'StringType';
+  StringValue?: string;
+}
+
+export type QboEmailStatus = 'NotSet' | 'NeedToSend' | 'EmailSent';
+
+export interface QboLinkedTxn {
+  TxnId: string;
+  TxnType: string;
+}
+
+export interface QboInvoice {
+  Id: string;
+  SyncToken: string;
+  /** The invoice number people see; sequential unless the company uses custom transaction numbers. */
+  DocNumber?: string;
+  TxnDate: string;
+  DueDate?: string;
+  CustomerRef: QboRef;
+  SalesTermRef?: QboRef;
+  Line: QboInvoiceLine[];
+  TotalAmt: number;
+  /** What is still owed; 0 when paid in full (and on a voided invoice). */
+  Balance: number;
+  CurrencyRef?: QboRef;
+  ExchangeRate?: number;
+  /** Internal note (max 4000 chars), never shown to the customer; carries our reference marker. Void prepends "Voided". */
+  PrivateNote?: string;
+  CustomerMemo?: QboMemoRef;
+  CustomField?: QboCustomField[];
+  EmailStatus?: QboEmailStatus;
+  BillEmail?: QboEmailAddress;
+  Deposit?: number;
+  TxnTaxDetail?: { TotalTax?: number };
+  LinkedTxn?: QboLinkedTxn[];
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** A sales line as we send it (QuickBooks numbers the lines itself). */
+export interface QboSalesItemLineCreate {
+  Amount: number;
+  DetailType: 'SalesItemLineDetail';
+  Description?: string;
+  SalesItemLineDetail: QboSalesItemLineDetail;
+}
+
+/** Body of `POST /invoice`. There is no status field: the invoice posts to the books on create. */
+export interface QboInvoiceCreate {
+  CustomerRef: QboRef;
+  TxnDate: string;
+  DueDate: string;
+  SalesTermRef?: QboRef;
+  Line: QboSalesItemLineCreate[];
+  CurrencyRef?: QboRef;
+  PrivateNote?: string;
+  CustomerMemo?: QboMemoRef;
+  CustomField?: QboCustomField[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Payment
+
+export interface QboPaymentLine {
+  Amount: number;
+  LinkedTxn: QboLinkedTxn[];
+}
+
+export interface QboPayment {
+  Id: string;
+  SyncToken: string;
+  TxnDate: string;
+  TotalAmt: number;
+  UnappliedAmt?: number;
+  CustomerRef: QboRef;
+  CurrencyRef?: QboRef;
+  PaymentRefNum?: string;
+  PrivateNote?: string;
+  Line: QboPaymentLine[];
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** What CDC returns for an entity deleted since `changedSince`. */
+export interface QboDeletedEntity {
+  Id: string;
+  status: 'Deleted';
+  domain?: 'QBO';
+  MetaData: { LastUpdatedTime: string };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Responses
+
+export interface QboCustomerResponse {
+  Customer: QboCustomer;
+  time: string;
+}
+export interface QboTermResponse {
+  Term: QboTerm;
+  time: string;
+}
+export interface QboInvoiceResponse {
+  Invoice: QboInvoice;
+  time: string;
+}
+export interface QboPaymentResponse {
+  Payment: QboPayment;
+  time: string;
+}
+
+/** `GET /query?query=select * from …`: the entity's key is absent when nothing matched. */
+export interface QboQueryResponse {
+  QueryResponse: {
+    Customer?: QboCustomer[];
+    Term?: QboTerm[];
+    Invoice?: QboInvoice[];
+    Payment?: QboPayment[];
+    startPosition?: number;
+    maxResults?: number;
+    totalCount?: number;
+  };
+  time: string;
+}
+
+export interface QboCdcQueryResponse {
+  Invoice?: Array<QboInvoice | QboDeletedEntity>;
+  Payment?: Array<QboPayment | QboDeletedEntity>;
+  Customer?: Array<QboCustomer | QboDeletedEntity>;
+  startPosition?: number;
+  maxResults?: number;
+  totalCount?: number;
+}
+
+/** `GET /cdc?entities=Invoice,Payment&changedSince=…` (one QueryResponse per requested entity). */
+export interface QboCdcResponse {
+  CDCResponse: Array<{ QueryResponse: QboCdcQueryResponse[] }>;
+  time: string;
+}
+
+export interface QboFaultError {
+  Message: string;
+  Detail?: string;
+  code: string;
+  element?: string;
+}
+
+/** Error body: `type` is ValidationFault, AuthenticationFault, AuthorizationFault, ThrottlingFault, SystemFault, … */
+export interface QboFault {
+  Fault: {
+    Error: QboFaultError[];
+    type: string;
+  };
+  time?: string;
+}
+
+/** The gateway answers 401s in lower case (`fault.error[].message`), unlike every other fault. */
+export interface QboGatewayFault {
+  fault: {
+    error: Array<{ message: string; detail?: string; code: string; element?: string | null }>;
+    type: string;
+  };
+  time?: number | string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Webhooks
+
+/** One CloudEvents 1.0 notification; a delivery body is a JSON array of these. */
+export interface QboCloudEvent {
+  specversion: '1.0';
+  id: string;
+  source: string;
+  /** `qbo.<entity>.<action>.v<n>`, e.g. `qbo.invoice.updated.v1`. */
+  type: string;
+  datacontenttype?: string;
+  time: string;
+  intuitentityid: string;
+  /** The realm id. */
+  intuitaccountid: string;
+  data?: Record<string, unknown>;
+}
+
+export type QboLegacyOperation = 'Create' | 'Update' | 'Delete' | 'Merge' | 'Void' | 'Emailed';
+
+export interface QboLegacyEntityChange {
+  name: string;
+  id: string;
+  operation: QboLegacyOperation;
+  lastUpdated: string;
+  deletedId?: string;
+}
+
+/** The pre-CloudEvents delivery body, which may still arrive. */
+export interface QboLegacyWebhook {
+  eventNotifications: Array<{
+    realmId: string;
+    dataChangeEvent: { entities: QboLegacyEntityChange[] };
+  }>;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// OAuth 2.0 (oauth.platform.intuit.com/oauth2/v1/tokens/bearer)
+
+export interface QboTokenResponse {
+  token_type: 'bearer';
+  access_token: string;
+  refresh_token: string;
+  /** Seconds; 3600. */
+  expires_in: number;
+  /** Seconds the refresh token stays valid; up to 100 days. */
+  x_refresh_token_expires_in: number;
+  id_token?: string;
+}
+
+export interface QboOAuthError {
+  error: string;
+  error_description?: string;
+}

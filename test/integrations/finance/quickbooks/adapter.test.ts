@@ -1,0 +1,473 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { QUICKBOOKS_CAPABILITIES } from '../../../../src/billing/vendor-capabilities.js';
+import { money } from '../../../../src/core/money.js';
+import {
+  type CustomerDraft,
+  FinanceError,
+  type FinanceSystem,
+  type InvoiceDraft,
+} from '../../../../src/integrations/finance/port.js';
+import {
+  createQuickBooksFinanceSystem,
+  type QuickBooksFinanceSystemOptions,
+} from '../../../../src/integrations/finance/quickbooks/adapter.js';
+import { FAULTS } from '../../../../src/integrations/finance/quickbooks/fixtures.js';
+import {
+  createQuickBooksSandbox,
+  type QuickBooksSandbox,
+  type QuickBooksSandboxOptions,
+} from '../../../../src/integrations/finance/quickbooks/sandbox/index.js';
+import { InvoiceSnapshotSchema } from '../../../../src/receivables/invoice.js';
+import { mockVendors } from '../../../support/msw.js';
+
+const BASE = 'https://sandbox-quickbooks.api.intuit.com';
+let clock = new Date('2026-03-21T10:00:00Z');
+let qbo: QuickBooksSandbox;
+const vendors = mockVendors({ [BASE]: (r) => qbo.handle(r) });
+beforeAll(() => vendors.start());
+afterAll(() => vendors.stop());
+
+function setup(
+  sandbox: QuickBooksSandboxOptions = {},
+  adapter: Partial<QuickBooksFinanceSystemOptions> = {},
+): FinanceSystem {
+  clock = new Date('2026-03-21T10:00:00Z');
+  qbo = createQuickBooksSandbox({ now: () => clock, ...sandbox });
+  return createQuickBooksFinanceSystem({
+    realmId: qbo.realmId,
+    accessToken: async () => qbo.accessToken,
+    baseUrl: BASE,
+    minorVersion: 75,
+    poCustomField: { definitionId: '1', name: 'P.O. Number' },
+    now: () => clock,
+    ...adapter,
+  });
+}
+
+const customer: CustomerDraft = {
+  legalName: "O'Brien & Sons Ltd",
+  email: 'ap@obrien.example',
+  apContactName: 'Aoife Byrne',
+  address: { line1: '12 Harbour Road', city: 'San Francisco', region: 'CA', postalCode: '94107', country: 'US' },
+  currency: 'USD',
+  paymentTerms: 'net_30',
+  externalRef: 'hs-company-4711',
+};
+
+function invoice(customerId: string, over: Partial<InvoiceDraft> = {}): InvoiceDraft {
+  return {
+    customerId,
+    reference: 'setup-81:2026-03',
+    issueDate: '2026-03-01',
+    dueDate: '2026-03-31',
+    currency: 'USD',
+    paymentTerms: 'net_30',
+    poNumber: 'PO-4500012345',
+    status: 'issued',
+    lines: [
+      { description: 'Retainer', quantity: 1, unitAmount: money(100000, 'USD'), amount: money(100000, 'USD') },
+      { description: 'Hours', quantity: 3, unitAmount: money(8350, 'USD'), amount: money(25050, 'USD') },
+    ],
+    ...over,
+  };
+}
+
+const writes = () => qbo.calls.filter((c) => c.method === 'POST' && !c.replayed && c.status === 200);
+const routes = () => qbo.calls.map((c) => c.route);
+
+describe('QuickBooks adapter: customers', () => {
+  let finance: FinanceSystem;
+  beforeEach(() => {
+    finance = setup();
+  });
+
+  it('is the quickbooks system with its capability descriptor and links into the QuickBooks app', () => {
+    expect(finance.id).toBe('quickbooks');
+    expect(finance.capabilities).toBe(QUICKBOOKS_CAPABILITIES);
+    expect(finance.customerUrl('58')).toBe('https://app.sandbox.qbo.intuit.com/app/customerdetail?nameId=58');
+  });
+
+  it('find-or-create never creates twice: the retry replays, and every lookup finds the one customer', async () => {
+    expect(
+      await finance.findCustomer({
+        externalRef: customer.externalRef,
+        email: customer.email,
+        legalName: customer.legalName,
+      }),
+    ).toBeNull();
+    const created = await finance.createCustomer(customer, 'setup-81:customer');
+    const again = await finance.createCustomer(customer, 'setup-81:customer');
+    expect(again).toEqual(created);
+    expect(qbo.state.customers.size).toBe(1);
+    expect(created).toMatchObject({
+      legalName: "O'Brien & Sons Ltd",
+      email: 'ap@obrien.example',
+      externalRef: 'hs-company-4711',
+      paymentTerms: 'net_30',
+      currency: 'USD',
+    });
+    expect(qbo.calls.filter((c) => c.route === 'POST customer').map((c) => c.replayed)).toEqual([false, true]);
+
+    for (const query of [
+      { id: created.id },
+      { externalRef: customer.externalRef },
+      { email: customer.email },
+      { legalName: customer.legalName },
+    ]) {
+      expect((await finance.findCustomer(query))?.id).toBe(created.id);
+    }
+  });
+
+  it('matches by stored id first, then external ref, then email, then name', async () => {
+    const ours = await finance.createCustomer(customer, 'k1');
+    // A hand-made customer using the same AP email, and one carrying the legal name we will look for next.
+    const sameEmail = qbo.addCustomer({
+      DisplayName: 'OBrien Holdings',
+      PrimaryEmailAddr: { Address: 'ap@obrien.example' },
+    });
+    const initech = qbo.addCustomer({ DisplayName: 'Initech', CompanyName: 'Initech Inc.' });
+
+    // stored id wins over everything
+    expect((await finance.findCustomer({ id: initech.Id, externalRef: customer.externalRef }))?.id).toBe(initech.Id);
+    // a stale id falls through to the external ref
+    expect((await finance.findCustomer({ id: '999999', externalRef: customer.externalRef }))?.id).toBe(ours.id);
+    // the ref wins over an email match, found by scanning when the cheap candidates do not carry it
+    qbo.calls.length = 0;
+    expect(
+      (
+        await finance.findCustomer({
+          externalRef: customer.externalRef,
+          email: 'nobody@else.example',
+          legalName: 'Nobody',
+        })
+      )?.id,
+    ).toBe(ours.id);
+    expect(
+      qbo.calls.some(
+        (c) => c.route === 'GET query' && c.params.query?.startsWith('select * from Customer startposition'),
+      ),
+    ).toBe(true);
+    // no ref match: the email decides, skipping a customer bound to another company's ref
+    expect((await finance.findCustomer({ externalRef: 'hs-company-9', email: 'ap@obrien.example' }))?.id).toBe(
+      sameEmail.Id,
+    );
+    // no ref, no email: the legal name (DisplayName, else CompanyName)
+    expect((await finance.findCustomer({ externalRef: 'hs-company-9', legalName: 'Initech Inc.' }))?.id).toBe(
+      initech.Id,
+    );
+    expect(await finance.findCustomer({ externalRef: 'hs-company-9', legalName: "O'Brien & Sons Ltd" })).toBeNull();
+  });
+
+  it('escapes quotes and backslashes in lookups', async () => {
+    const odd = qbo.addCustomer({ DisplayName: "Ann's \\ Bob's", PrimaryEmailAddr: { Address: "o'hara@x.example" } });
+    expect((await finance.findCustomer({ legalName: "Ann's \\ Bob's" }))?.id).toBe(odd.Id);
+    expect((await finance.findCustomer({ email: "o'hara@x.example" }))?.id).toBe(odd.Id);
+    const q = qbo.calls.find((c) => c.params.query?.includes('DisplayName'))?.params.query;
+    expect(q).toContain("DisplayName = 'Ann\\'s \\\\ Bob\\'s'");
+  });
+
+  it('6240 duplicate name: a customer we created earlier (our marker) is returned, not duplicated', async () => {
+    const first = await finance.createCustomer(customer, 'key-a');
+    // A new idempotency key (e.g. Intuit forgot the requestid): QuickBooks answers 6240, the holder carries our ref.
+    const second = await finance.createCustomer(customer, 'key-b');
+    expect(second.id).toBe(first.id);
+    expect(qbo.state.customers.size).toBe(1);
+    expect(qbo.calls.some((c) => c.route === 'POST customer' && c.status === 400)).toBe(true);
+  });
+
+  it('6240 duplicate name held by someone else is a conflict a person must resolve', async () => {
+    qbo.addCustomer({ DisplayName: "o'brien & sons ltd" }); // names are unique case-insensitively
+    const e1 = await finance.createCustomer(customer, 'k').catch((e: unknown) => e);
+    expect(e1).toBeInstanceOf(FinanceError);
+    expect((e1 as FinanceError).kind).toBe('conflict');
+    expect((e1 as FinanceError).vendorMessage).toMatch(/not linked to hs-company-4711/);
+
+    finance = setup();
+    qbo.addOtherName("O'Brien & Sons Ltd"); // a vendor
+    const e2 = await finance.createCustomer(customer, 'k').catch((e: unknown) => e);
+    expect((e2 as FinanceError).kind).toBe('conflict');
+    expect((e2 as FinanceError).vendorMessage).toMatch(/vendor, an employee/);
+    expect(qbo.state.customers.size).toBe(0);
+  });
+
+  it('updates a customer sparsely, keeping hand-written notes, and survives one stale SyncToken', async () => {
+    const created = await finance.createCustomer(customer, 'k1');
+    const stored = qbo.state.customers.get(created.id);
+    if (stored) stored.Notes = `${stored.Notes}\nCall before invoicing.`;
+    qbo.injectFault({ status: 400, body: FAULTS.staleObject, when: (r) => r === 'POST customer' });
+    const updated = await finance.updateCustomer(
+      created.id,
+      { ...customer, email: 'finance@obrien.example', paymentTerms: 'net_45' },
+      'k2',
+    );
+    expect(updated).toMatchObject({
+      email: 'finance@obrien.example',
+      paymentTerms: 'net_45',
+      externalRef: 'hs-company-4711',
+    });
+    expect(qbo.state.customers.get(created.id)?.Notes).toBe(
+      'Revenue Handoff ref: hs-company-4711\nCall before invoicing.',
+    );
+  });
+});
+
+describe('QuickBooks adapter: payment terms', () => {
+  it('finds existing terms and creates a missing one exactly once', async () => {
+    const finance = setup();
+    expect(await finance.ensurePaymentTerms('net_30', 't1')).toEqual({ vendorTermsId: '3' });
+    expect(await finance.ensurePaymentTerms('due_on_receipt', 't2')).toEqual({ vendorTermsId: '1' });
+    const net45 = await finance.ensurePaymentTerms('net_45', 't3');
+    expect(await finance.ensurePaymentTerms('net_45', 't4')).toEqual(net45);
+    const eofm = await finance.ensurePaymentTerms('eofm_20', 't5');
+    expect(qbo.state.terms.get(eofm.vendorTermsId as string)).toMatchObject({
+      Type: 'DATE_DRIVEN',
+      DayOfMonthDue: 20,
+      DueNextMonthDays: 19,
+      Name: '20th of the following month',
+    });
+    // another adapter instance (another worker) finds them instead of creating again
+    const other = createQuickBooksFinanceSystem({
+      realmId: qbo.realmId,
+      accessToken: async () => qbo.accessToken,
+      baseUrl: BASE,
+    });
+    expect(await other.ensurePaymentTerms('net_45', 't6')).toEqual(net45);
+    expect(writes().filter((c) => c.route === 'POST term')).toHaveLength(2);
+  });
+
+  it('refuses a code it cannot read before calling QuickBooks', async () => {
+    const finance = setup();
+    await expect(finance.ensurePaymentTerms('net_thirty', 'k')).rejects.toMatchObject({ kind: 'validation' });
+    expect(qbo.calls).toHaveLength(0);
+  });
+
+  it('reports a same-named term with other days as a conflict', async () => {
+    const finance = setup();
+    const stored = qbo.state.terms.get('2');
+    if (stored) stored.Active = false; // an inactive "Net 15"
+    await expect(finance.ensurePaymentTerms('net_15', 'k')).rejects.toMatchObject({ kind: 'conflict' });
+  });
+});
+
+describe('QuickBooks adapter: invoices', () => {
+  let finance: FinanceSystem;
+  let customerId: string;
+  beforeEach(async () => {
+    finance = setup();
+    customerId = (await finance.createCustomer(customer, 'c1')).id;
+  });
+
+  it('refuses a draft with a clear message, before any call', async () => {
+    qbo.calls.length = 0;
+    const e = await finance.createInvoice(invoice(customerId, { status: 'draft' }), 'i1').catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(FinanceError);
+    expect((e as FinanceError).kind).toBe('validation');
+    expect((e as FinanceError).vendorMessage).toMatch(/QuickBooks Online has no draft invoices/);
+    expect((e as FinanceError).vendorMessage).toMatch(/scheduled/);
+    expect(qbo.calls).toHaveLength(0);
+  });
+
+  it('creates an issued invoice that posts at once, with exact total, PO in the custom field and our reference in the private note', async () => {
+    const created = await finance.createInvoice(invoice(customerId), 'setup-81:invoice:2026-03');
+    expect(created).toEqual({
+      id: '130',
+      number: '1001',
+      url: 'https://app.sandbox.qbo.intuit.com/app/invoice?txnId=130',
+      status: 'open',
+      total: { amount: 125050, currency: 'USD' },
+    });
+    const stored = qbo.state.invoices.get('130');
+    expect(stored?.CustomField).toEqual([
+      { DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType', StringValue: 'PO-4500012345' },
+    ]);
+    expect(stored?.PrivateNote).toBe('Revenue Handoff invoice ref: setup-81:2026-03');
+    expect(stored?.SalesTermRef?.value).toBe('3');
+    expect(await finance.findInvoiceByReference(customerId, 'setup-81:2026-03')).toEqual(created);
+    expect(await finance.findInvoiceByReference(customerId, 'setup-81:2026-04')).toBeNull();
+  });
+
+  it('replays a retried create (same requestid) instead of posting a second invoice', async () => {
+    const a = await finance.createInvoice(invoice(customerId), 'inv-key');
+    const b = await finance.createInvoice(invoice(customerId), 'inv-key');
+    expect(b).toEqual(a);
+    expect(qbo.state.invoices.size).toBe(1);
+    const posts = qbo.calls.filter((c) => c.route === 'POST invoice');
+    expect(posts.map((c) => [c.requestId, c.replayed])).toEqual([
+      ['inv-key', false],
+      ['inv-key', true],
+    ]);
+  });
+
+  it('sends a requestid on every write and minorversion on every call', async () => {
+    await finance.createInvoice(
+      invoice(customerId),
+      'a-very-long-idempotency-key/with spaces and more than fifty characters!',
+    );
+    for (const call of qbo.calls) {
+      expect(call.params.minorversion).toBe('75');
+      if (call.method === 'POST') expect(call.requestId).toMatch(/^[A-Za-z0-9._:-]{1,50}$/);
+    }
+  });
+
+  it('puts the PO into the invoice message when no custom field is configured', async () => {
+    finance = setup({}, { poCustomField: undefined });
+    customerId = (await finance.createCustomer(customer, 'c1')).id;
+    const created = await finance.createInvoice(invoice(customerId, { memo: 'Thanks!' }), 'i');
+    expect(qbo.state.invoices.get(created.id)?.CustomerMemo).toEqual({ value: 'PO: PO-4500012345\nThanks!' });
+  });
+
+  it('keeps the vendor message of a validation error (non-US company without tax codes), and succeeds with one', async () => {
+    finance = setup({ country: 'GB', homeCurrency: 'GBP' });
+    customerId = (await finance.createCustomer({ ...customer, currency: 'GBP' }, 'c1')).id;
+    const lines = [
+      { description: 'Retainer', quantity: 1, unitAmount: money(1000, 'GBP'), amount: money(1000, 'GBP') },
+    ];
+    const e = await finance
+      .createInvoice(invoice(customerId, { currency: 'GBP', lines }), 'i1')
+      .catch((x: unknown) => x);
+    expect((e as FinanceError).kind).toBe('validation');
+    expect((e as FinanceError).vendorMessage).toMatch(/GST\/VAT rate/);
+
+    const withTax = createQuickBooksFinanceSystem({
+      realmId: qbo.realmId,
+      accessToken: async () => qbo.accessToken,
+      baseUrl: BASE,
+      taxCodeRef: { value: '7', name: '20.0% S' },
+    });
+    await expect(withTax.createInvoice(invoice(customerId, { currency: 'GBP', lines }), 'i1')).resolves.toMatchObject({
+      total: { amount: 1000, currency: 'GBP' },
+    });
+  });
+
+  it("refuses an invoice in another currency than the customer's, with QuickBooks' reason", async () => {
+    const lines = [{ description: 'x', quantity: 1, unitAmount: money(1000, 'EUR'), amount: money(1000, 'EUR') }];
+    await expect(finance.createInvoice(invoice(customerId, { currency: 'EUR', lines }), 'i')).rejects.toMatchObject({
+      kind: 'validation',
+      vendorMessage: expect.stringMatching(/must match the customer's currency/),
+    });
+  });
+
+  it('sums awkward decimals exactly', async () => {
+    const lines = [
+      { description: 'a', quantity: 1, unitAmount: money(10, 'USD'), amount: money(10, 'USD') },
+      { description: 'b', quantity: 1, unitAmount: money(20, 'USD'), amount: money(20, 'USD') },
+      { description: 'c', quantity: 3, unitAmount: money(3333, 'USD'), amount: money(9999, 'USD') },
+    ];
+    const created = await finance.createInvoice(invoice(customerId, { lines }), 'i');
+    expect(created.total).toEqual({ amount: 10029, currency: 'USD' });
+    expect(qbo.state.invoices.get(created.id)?.TotalAmt).toBe(100.29);
+  });
+});
+
+describe('QuickBooks adapter: listing invoices', () => {
+  let finance: FinanceSystem;
+  let a: string;
+  let b: string;
+  beforeEach(async () => {
+    finance = setup();
+    a = (await finance.createCustomer(customer, 'ca')).id;
+    b = (
+      await finance.createCustomer(
+        { ...customer, legalName: 'Globex', email: 'ap@globex.example', externalRef: 'hs-company-2' },
+        'cb',
+      )
+    ).id;
+  });
+
+  it("lists one customer's invoices with statuses, amounts due and payments", async () => {
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    const i2 = await finance.createInvoice(invoice(a, { reference: 'r2' }), 'i2');
+    const i3 = await finance.createInvoice(invoice(a, { reference: 'r3' }), 'i3');
+    await finance.createInvoice(invoice(b, { reference: 'r4' }), 'i4');
+    qbo.pay(i1.id, { amount: 1000, on: '2026-03-10' });
+    qbo.pay(i2.id, { on: '2026-03-15' });
+    qbo.void(i3.id);
+
+    const list = await finance.listInvoices({ customerId: a });
+    expect(list.map((s) => [s.id, s.status, s.amountDue.amount])).toEqual([
+      [i1.id, 'open', 25050],
+      [i2.id, 'paid', 0],
+      [i3.id, 'void', 0],
+    ]);
+    expect(list[0]?.payments).toEqual([{ on: '2026-03-10', amount: { amount: 100000, currency: 'USD' } }]);
+    expect(list[1]?.paidOn).toBe('2026-03-15');
+    for (const s of list) expect(InvoiceSnapshotSchema.safeParse(s).success).toBe(true);
+    // the voided invoice is still found by its reference, as void
+    expect(await finance.findInvoiceByReference(a, 'r3')).toMatchObject({ id: i3.id, status: 'void' });
+  });
+
+  it('lists what changed since a time through CDC, across customers', async () => {
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    await finance.createInvoice(invoice(b, { reference: 'r2' }), 'i2');
+    clock = new Date('2026-03-22T10:00:00Z');
+    const since = new Date('2026-03-22T09:00:00Z');
+    qbo.pay(i1.id, { on: '2026-03-22' });
+    qbo.calls.length = 0;
+    const changed = await finance.listInvoices({ changedSince: since });
+    expect(changed.map((s) => [s.id, s.status, s.paidOn])).toEqual([[i1.id, 'paid', '2026-03-22']]);
+    expect(routes()).toEqual(['GET cdc']);
+    expect(qbo.calls[0]?.params).toMatchObject({ entities: 'Invoice,Payment', changedSince: since.toISOString() });
+  });
+
+  it('uses paged queries for a sweep older than the 30 days CDC covers', async () => {
+    await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.calls.length = 0;
+    const all = await finance.listInvoices({ changedSince: new Date('2026-01-01T00:00:00Z') });
+    expect(all).toHaveLength(1);
+    expect(routes()).toEqual(['GET query', 'GET query']);
+    expect(qbo.calls[0]?.params.query).toContain("MetaData.LastUpdatedTime >= '2026-01-01T00:00:00.000Z'");
+  });
+
+  it('pages through more than 1000 invoices', async () => {
+    finance = setup({ limits: { requestsPerMinute: 5000 } });
+    a = (await finance.createCustomer(customer, 'ca')).id;
+    for (let i = 0; i < 1005; i++) await finance.createInvoice(invoice(a, { reference: `r${i}` }), `k${i}`);
+    const list = await finance.listInvoices({ customerId: a });
+    expect(list).toHaveLength(1005);
+    expect(new Set(list.map((s) => s.id)).size).toBe(1005);
+  }, 30_000);
+});
+
+describe('QuickBooks adapter: errors', () => {
+  it('maps 429 from the per-minute limit to rate_limited with the Retry-After it was given', async () => {
+    const finance = setup({ limits: { requestsPerMinute: 4 } });
+    await finance.findCustomer({ legalName: 'a' }); // DisplayName miss, then CompanyName: 2 requests each
+    await finance.findCustomer({ legalName: 'b' });
+    const e = await finance.findCustomer({ legalName: 'c' }).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(FinanceError);
+    expect((e as FinanceError).kind).toBe('rate_limited');
+    expect((e as FinanceError).retryAfterMs).toBe(60_000);
+    expect((e as FinanceError).retryable).toBe(true);
+  });
+
+  it('maps 429 from the concurrency limit to rate_limited', async () => {
+    const finance = setup({ limits: { concurrentRequests: 2 }, latencyMs: 30 });
+    const results = await Promise.allSettled([1, 2, 3].map((n) => finance.findCustomer({ id: String(n) })));
+    const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(rejected).toHaveLength(1);
+    expect(rejected[0]?.reason).toMatchObject({ kind: 'rate_limited' });
+  });
+
+  it('maps an expired token to auth', async () => {
+    const finance = setup();
+    qbo.expireAccessTokens();
+    await expect(finance.findCustomer({ id: '1' })).rejects.toMatchObject({ kind: 'auth', status: 401 });
+  });
+
+  it('maps a token getter failure to auth and a 503 to temporary', async () => {
+    const noToken = setup({}, { accessToken: async () => Promise.reject(new Error('refresh token revoked')) });
+    await expect(noToken.findCustomer({ id: '1' })).rejects.toMatchObject({ kind: 'auth', vendorMessage: /revoked/ });
+    const finance = setup();
+    qbo.injectFault({ status: 503, body: FAULTS.system });
+    await expect(finance.findCustomer({ legalName: 'x' })).rejects.toMatchObject({ kind: 'temporary' });
+  });
+
+  it('reports an answer missing fields we rely on as unknown rather than reading undefined', async () => {
+    const finance = setup();
+    qbo.injectFault({ status: 200, body: { Customer: { Id: '1' }, time: 'x' } });
+    await expect(finance.findCustomer({ id: '1' })).rejects.toMatchObject({
+      kind: 'unknown',
+      vendorMessage: /unexpected shape/,
+    });
+  });
+});
