@@ -1,0 +1,152 @@
+import {
+  Alert,
+  Button,
+  Divider,
+  Flex,
+  Heading,
+  Link,
+  StatusTag,
+  Table,
+  TableBody,
+  TableCell,
+  TableFooter,
+  TableHead,
+  TableHeader,
+  TableRow,
+  Text,
+  Tile,
+} from '@hubspot/ui-extensions';
+import type { BillingView, HandoffCard, HandoffView } from '../../src/api/contracts.js';
+import { day, instant, money } from '../shared/format.js';
+import type { Backend } from '../shared/use-backend.js';
+import { STRINGS } from './strings.js';
+
+const B = STRINGS.billing;
+
+const STATUS_VARIANT = {
+  not_started: 'default',
+  pending: 'info',
+  running: 'info',
+  live: 'success',
+  failed: 'danger',
+} as const;
+
+type PreviewInvoice = NonNullable<BillingView['preview']>['invoices'][number];
+
+function describe(inv: PreviewInvoice): string {
+  const first = inv.lines[0]?.description ?? '';
+  const more = inv.lines.length - 1;
+  return `${inv.document === 'credit_note' ? `${B.creditNote}: ` : ''}${first}${more > 0 ? B.moreLines(more) : ''}`;
+}
+
+function issueText(inv: PreviewInvoice): string {
+  if (inv.issueDate) return day(inv.issueDate);
+  if (inv.trigger === 'milestone') return B.onMilestone(day(inv.expectedDate));
+  return B.onAcceptance;
+}
+
+export interface BillingSectionProps {
+  view: HandoffView;
+  backend: Pick<Backend<HandoffView>, 'act' | 'busy'>;
+}
+
+/** Billing status, the finance system link once live, the vendor's error with a retry, and the invoice preview. */
+export function BillingSection({ view, backend }: BillingSectionProps) {
+  const billing = view.billing;
+  const systemName = billing.system ? B.system[billing.system] : '';
+  // The finance handoff carries billing; only a user it allows gets the retry.
+  const retryable: HandoffCard | undefined = view.handoffs.find((h) => h.can.retryBilling);
+  return (
+    <Tile testId="billing">
+      <Flex direction="column" gap="sm">
+        <Flex direction="row" justify="between" align="center">
+          <Heading>{B.heading}</Heading>
+          <StatusTag variant={STATUS_VARIANT[billing.status]} testId="billing-status">
+            {B.status[billing.status]}
+            {systemName ? ` · ${systemName}` : ''}
+          </StatusTag>
+        </Flex>
+        {!view.finance.connected ? <Text variant="microcopy">{B.notConnected}</Text> : null}
+        {billing.status === 'live' && billing.customerUrl ? (
+          <Link href={{ url: billing.customerUrl, external: true }} testId="finance-customer">
+            {B.openCustomer(systemName)}
+          </Link>
+        ) : null}
+        {billing.status === 'failed' ? (
+          <Alert title={B.failedTitle} variant="danger" testId="billing-error">
+            <Flex direction="column" gap="xs">
+              {billing.error ? <Text>{billing.error.message}</Text> : null}
+              {billing.error ? <Text variant="microcopy">{B.failedAt(instant(billing.error.at))}</Text> : null}
+              {retryable ? (
+                <Button
+                  disabled={backend.busy !== null}
+                  onClick={() =>
+                    void backend.act('syncBillingSetup', { dealId: view.deal.id, handoffId: retryable.id })
+                  }
+                  testId="retry-billing"
+                >
+                  {B.retry}
+                </Button>
+              ) : null}
+            </Flex>
+          </Alert>
+        ) : null}
+
+        <Divider />
+        <Text format={{ fontWeight: 'demibold' }}>{B.previewHeading}</Text>
+        {billing.preview ? (
+          <Table bordered density="condensed" testId="billing-preview">
+            <TableHead>
+              <TableRow>
+                <TableHeader>{B.issueDate}</TableHeader>
+                <TableHeader>{B.dueDate}</TableHeader>
+                <TableHeader>{B.description}</TableHeader>
+                <TableHeader align="right">{B.total}</TableHeader>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {billing.preview.invoices.map((inv) => (
+                <TableRow key={inv.key}>
+                  <TableCell>{issueText(inv)}</TableCell>
+                  <TableCell>{day(inv.dueDate)}</TableCell>
+                  <TableCell>{describe(inv)}</TableCell>
+                  <TableCell align="right">{money(inv.total)}</TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+            <TableFooter>
+              <TableRow>
+                <TableCell colSpan={3}>{B.contractValue}</TableCell>
+                <TableCell align="right">{money(billing.preview.contractValue)}</TableCell>
+              </TableRow>
+            </TableFooter>
+          </Table>
+        ) : (
+          <Text variant="microcopy" testId="billing-preview-note">
+            {billing.previewNote ?? ''}
+          </Text>
+        )}
+
+        {billing.invoices.length > 0 ? (
+          <Flex direction="column" gap="xs">
+            <Text format={{ fontWeight: 'demibold' }}>{B.createdHeading}</Text>
+            <Table density="condensed" testId="billing-invoices">
+              <TableBody>
+                {billing.invoices.map((inv) => (
+                  <TableRow key={inv.key}>
+                    <TableCell>{day(inv.issueDate)}</TableCell>
+                    <TableCell>{B.invoiceStatus[inv.status]}</TableCell>
+                    <TableCell align="right">{money(inv.total)}</TableCell>
+                    <TableCell>
+                      {inv.url ? <Link href={{ url: inv.url, external: true }}>{B.open}</Link> : null}
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Flex>
+        ) : null}
+      </Flex>
+    </Tile>
+  );
+}

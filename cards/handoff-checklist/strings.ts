@@ -1,0 +1,245 @@
+/** Every text of the HandoffChecklist card, in one place so it can be translated later. */
+export const STRINGS = {
+  loading: 'Loading the handoff checklist…',
+  loadErrorTitle: 'The handoff checklist could not be loaded',
+  actionErrorTitle: 'That did not work',
+
+  emptyTitle: 'No handoff for this deal yet',
+  emptyText:
+    'The Sales → Customer Success handoff starts when the deal reaches a won stage. Move the deal forward, then reload this card.',
+  dealStage: (stage: string) => `Deal stage: ${stage}`,
+
+  template: (version: number) => `Template version ${version}`,
+  percentComplete: (n: number) => `${n}% complete`,
+  counts: (blocking: number, warnings: number) =>
+    `${blocking} blocking ${blocking === 1 ? 'item' : 'items'}, ${warnings} ${warnings === 1 ? 'warning' : 'warnings'}`,
+  progressLabel: 'Handoff completeness',
+
+  state: {
+    draft: 'Draft',
+    submitted: 'Submitted',
+    accepted: 'Accepted',
+    rejected: 'Rejected',
+    billing_pending: 'Billing setup pending',
+    billing_live: 'Billing live',
+    billing_failed: 'Billing setup failed',
+  },
+
+  sections: {
+    commercial: 'Commercial',
+    billing: 'Billing',
+    stakeholders: 'Stakeholders',
+    delivery: 'Delivery',
+  },
+
+  fieldStatus: {
+    ok: 'OK',
+    missing: 'Missing',
+    invalid: 'Invalid',
+    needs_approval: 'Needs approval',
+  },
+  warningOnly: '(warning)',
+  notFilled: 'Not filled in',
+  yes: 'Yes',
+  no: 'No',
+  edit: 'Edit',
+  cancelEdit: 'Cancel',
+  saveChanges: 'Save changes',
+  unsavedCount: (n: number) => `${n} unsaved ${n === 1 ? 'change' : 'changes'}`,
+  fixBeforeSaving: 'Fix the highlighted fields before saving.',
+
+  sla: {
+    heading: 'Review SLA',
+    status: {
+      not_started: 'Not started',
+      on_track: 'On track',
+      due_soon: 'Due soon',
+      breached: 'SLA breached',
+      met: 'Met',
+    } as Record<string, string>,
+    due: (when: string) => `Due ${when}`,
+    left: (d: string) => `${d} left`,
+    overdue: (d: string) => `${d} overdue`,
+    nextStep: (owner: string) => `Next step: ${owner}`,
+  },
+
+  rejectedTitle: (reason: string) => `Rejected: ${reason}`,
+
+  actions: {
+    submit: (team: string) => `Submit to ${team}`,
+    resubmit: (team: string) => `Resubmit to ${team}`,
+    accept: 'Accept handoff',
+    reject: 'Reject handoff',
+    rejectReason: 'Reason for rejecting',
+    rejectNote: 'What needs to change',
+    rejectNotePlaceholder: 'Tell the sending team exactly what to fix.',
+    question: 'Question or answer',
+    questionPlaceholder: 'Ask the other team, or answer their question.',
+    ask: 'Ask a question',
+    answer: 'Post answer',
+    reviewHeading: 'Review',
+  },
+
+  exceptions: {
+    heading: 'Exceptions',
+    none: 'No exceptions requested.',
+    status: {
+      requested: 'Requested',
+      approved: 'Approved',
+      denied: 'Denied',
+      expired: 'Expired',
+    },
+    waives: (labels: string) => `Waives: ${labels}`,
+    requestedBy: (who: string, when: string) => `Requested by ${who} on ${when}`,
+    expires: (when: string) => `Expires ${when}`,
+    decided: (who: string) => `Decided by ${who}`,
+    approve: 'Approve',
+    deny: 'Deny',
+    requestHeading: 'Request an exception',
+    fieldsToWaive: 'Fields to waive',
+    reason: 'Why an exception is needed',
+    request: 'Request exception',
+    approverRole: (role: string) => `Approver: ${role}`,
+  },
+
+  thread: {
+    heading: 'Thread',
+    empty: 'No messages or decisions yet.',
+    types: {
+      submitted: 'submitted the handoff',
+      resubmitted: 'resubmitted the handoff',
+      accepted: 'accepted the handoff',
+      rejected: 'rejected the handoff',
+      billing_started: 'started billing setup',
+      billing_live: 'billing went live',
+      billing_failed: 'billing setup failed',
+      billing_retried: 'retried billing setup',
+      question: 'asked',
+      answer: 'answered',
+    } as Record<string, string>,
+    line: (who: string, what: string, when: string) => `${who} ${what} · ${when}`,
+  },
+
+  suggestionsTitle: 'Suggestions',
+
+  billing: {
+    heading: 'Billing',
+    status: {
+      not_started: 'Not started',
+      pending: 'Setup pending',
+      running: 'Setting up',
+      live: 'Live',
+      failed: 'Failed',
+    },
+    system: {
+      quickbooks: 'QuickBooks',
+      xero: 'Xero',
+      stripe: 'Stripe',
+    },
+    openCustomer: (system: string) => `Open the customer in ${system}`,
+    failedTitle: 'Billing setup failed',
+    failedAt: (when: string) => `Reported ${when}`,
+    retry: 'Retry billing setup',
+    previewHeading: 'Invoices billing setup will create',
+    issueDate: 'Issue date',
+    dueDate: 'Due date',
+    description: 'Description',
+    total: 'Total',
+    contractValue: 'Contract value',
+    onAcceptance: 'On acceptance',
+    onMilestone: (expected: string) => `On milestone acceptance (expected ${expected})`,
+    moreLines: (n: number) => ` (+${n} more ${n === 1 ? 'line' : 'lines'})`,
+    creditNote: 'Credit note',
+    createdHeading: 'Invoices in the finance system',
+    invoiceStatus: {
+      scheduled: 'Scheduled',
+      draft: 'Draft',
+      issued: 'Issued',
+      cancelled: 'Cancelled',
+    },
+    open: 'Open',
+    notConnected:
+      'No finance system is connected yet; billing setup starts once an admin connects one in the app settings.',
+  },
+
+  editors: {
+    name: 'Name',
+    email: 'Email',
+    emailPlaceholder: 'ap@customer.com',
+    phone: 'Phone',
+    title: 'Title',
+    role: 'Role',
+    remove: 'Remove',
+    addPerson: 'Add person',
+    line1: 'Address line 1',
+    line2: 'Address line 2',
+    city: 'City',
+    region: 'State or region',
+    postalCode: 'Postal code',
+    country: 'Country (two letters, e.g. US)',
+    approvedBy: 'Approved by',
+    approvedOn: 'Approved on',
+    note: 'Note',
+    percentOf: (label: string) => `${label} (%)`,
+    invalidAmount: 'must be an amount such as 1500.00',
+    roles: {
+      economic_buyer: 'Economic buyer',
+      day_to_day: 'Day-to-day contact',
+      champion: 'Champion',
+      executive_sponsor: 'Executive sponsor',
+      technical: 'Technical contact',
+      billing: 'Billing contact',
+      other: 'Other',
+    } as Record<string, string>,
+    selectPlaceholder: 'Choose…',
+  },
+
+  plan: {
+    currency: 'Plan currency',
+    startDate: 'Service starts',
+    endDate: 'Service ends (last day)',
+    paymentTerms: 'Payment terms',
+    recurringHeading: 'Recurring fee',
+    addRecurring: 'Add recurring fee',
+    description: 'Invoice line text',
+    interval: 'Billed',
+    intervals: { monthly: 'Monthly', quarterly: 'Quarterly', annual: 'Annually' } as Record<string, string>,
+    timing: 'Invoiced',
+    timings: { advance: 'In advance (start of each period)', arrears: 'In arrears (end of each period)' } as Record<
+      string,
+      string
+    >,
+    price: 'Price per period',
+    feeHeading: 'Implementation fee',
+    addFee: 'Add implementation fee',
+    feeAmount: 'Fee',
+    feeOn: 'Invoiced',
+    feeOns: { start: 'On the start date', acceptance: 'When the handoff is accepted' } as Record<string, string>,
+    milestonesHeading: 'Milestones',
+    addMilestones: 'Add milestone billing',
+    addMilestone: 'Add milestone',
+    milestoneName: 'Milestone',
+    milestoneAmount: 'Amount',
+    milestoneExpected: 'Expected acceptance',
+    remove: 'Remove',
+    otherComponents: (n: number) =>
+      `This plan has ${n} more ${n === 1 ? 'component' : 'components'} (hourly, usage or extra fees); they are kept as they are.`,
+    summary: (currency: string, from: string, to: string, n: number) =>
+      `${currency} · ${from} – ${to} · ${n} billing ${n === 1 ? 'component' : 'components'}`,
+    defaultRecurringText: 'Subscription',
+    defaultFeeText: 'Implementation fee',
+    defaultMilestonesText: 'Milestones',
+  },
+} as const;
+
+/** A team id as people read it. */
+export function teamLabel(team: string): string {
+  const known: Record<string, string> = {
+    sales: 'Sales',
+    customer_success: 'Customer Success',
+    cs: 'Customer Success',
+    finance: 'Finance',
+    revops: 'RevOps',
+  };
+  return known[team] ?? team;
+}
