@@ -223,11 +223,12 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
       return null;
     },
 
-    createCustomer(draft: CustomerDraft, idempotencyKey: string) {
+    // async: a draft the mapper refuses rejects the promise instead of throwing at the call.
+    async createCustomer(draft: CustomerDraft, idempotencyKey: string) {
       return writeContact('PUT', '/Contacts', customerDraftToXero(draft), idempotencyKey);
     },
 
-    updateCustomer(id: string, draft: CustomerDraft, idempotencyKey: string) {
+    async updateCustomer(id: string, draft: CustomerDraft, idempotencyKey: string) {
       const path = `/Contacts/${encodeURIComponent(id)}`;
       return writeContact('POST', path, { ...customerDraftToXero(draft), ContactID: id }, idempotencyKey);
     },

@@ -158,6 +158,14 @@ describe('Xero adapter against the sandbox', () => {
     });
   });
 
+  it('a draft Xero could not hold is refused before any call, as a rejected promise', async () => {
+    await expect(xero.createCustomer({ ...acme, externalRef: 'x'.repeat(51) }, 'k1')).rejects.toMatchObject({
+      kind: 'validation',
+      vendorMessage: expect.stringContaining('ContactNumber'),
+    });
+    expect(sandbox.calls).toHaveLength(0);
+  });
+
   it('updates a contact’s terms (eofm → OFFOLLOWINGMONTH)', async () => {
     const c = await xero.createCustomer(acme, 'k1');
     const updated = await xero.updateCustomer(c.id, { ...acme, paymentTerms: 'eofm_20' }, 'k2');
