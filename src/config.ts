@@ -17,6 +17,10 @@ export const ConfigSchema = z.object({
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ENCRYPTION_KEY: z.string().optional(),
+  HUBSPOT_CLIENT_ID: z.string().optional(),
+  HUBSPOT_CLIENT_SECRET: z.string().optional(),
+  HUBSPOT_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric app id').optional(),
+  HUBSPOT_API_BASE_URL: z.url().optional(),
   ENCRYPTION_KEY_PREVIOUS: z.string().optional(),
 });
 
@@ -31,7 +35,20 @@ export interface AppConfig {
   /** Key for secrets at rest; unset only with the embedded database (a local key file is used then). */
   encryptionKey: string | undefined;
   previousEncryptionKeys: string[];
+  /** No HubSpot app credentials: run the demo (local HubSpot and finance sandboxes, a seeded portal). */
+  demo: boolean;
+  hubspot: {
+    clientId: string;
+    /** Verifies every request from HubSpot (cards' hubspot.fetch and webhooks). */
+    clientSecret: string;
+    appId: string;
+    /** https://api.hubapi.com, or the local sandbox in the demo. */
+    apiBaseUrl: string | undefined;
+  };
 }
+
+/** The client secret the demo's card preview signs with; never accepted when real credentials are configured. */
+export const DEMO_CLIENT_SECRET = 'demo-client-secret-not-for-production';
 
 /** Thrown when the environment is misconfigured; names every bad variable. */
 export class ConfigError extends Error {
@@ -51,6 +68,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(zodIssues(parsed.error).map((i) => `${i.path} ${i.message}`));
   }
   const e = parsed.data;
+  const partial = [e.HUBSPOT_CLIENT_ID, e.HUBSPOT_CLIENT_SECRET].filter(Boolean).length === 1;
+  if (partial) {
+    throw new ConfigError([
+      'HUBSPOT_CLIENT_ID and HUBSPOT_CLIENT_SECRET go together: set both, or neither for the demo',
+    ]);
+  }
+  const demo = !e.HUBSPOT_CLIENT_ID;
   if (e.DATABASE_URL && !e.ENCRYPTION_KEY) {
     throw new ConfigError([
       'ENCRYPTION_KEY is required with DATABASE_URL: tokens are encrypted at rest (make one with `openssl rand -base64 32`)',
@@ -68,5 +92,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean),
+    demo,
+    hubspot: {
+      clientId: e.HUBSPOT_CLIENT_ID ?? 'demo-client-id',
+      clientSecret: e.HUBSPOT_CLIENT_SECRET ?? DEMO_CLIENT_SECRET,
+      appId: e.HUBSPOT_APP_ID ?? '0',
+      apiBaseUrl: e.HUBSPOT_API_BASE_URL,
+    },
   };
 }

@@ -3,10 +3,13 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
 import { currentVersion, LATEST_MIGRATION } from '../store/migrate.js';
+import { type ApiOptions, apiRouter } from './api.js';
 
 export interface AppDeps {
   db: Db;
   logger: Logger;
+  /** The card API (POST /api/<handler>); absent in tests of single routes. */
+  api?: Omit<ApiOptions<unknown>, 'logger'> | undefined;
 }
 
 /** Builds the express app: every route of ARCHITECTURE §6 is mounted here. */
@@ -33,6 +36,8 @@ export function createApp(deps: AppDeps): Express {
       });
     }
   });
+
+  if (deps.api) app.use('/api', apiRouter({ ...deps.api, logger: deps.logger }));
 
   app.use((_req, res) => {
     res.status(404).json({ code: 'not_found', message: 'No such route' });

@@ -4,6 +4,7 @@ import type { HandoffException } from '../handoff/exceptions.js';
 import type { HandoffData } from '../handoff/fields.js';
 import type { Handoff } from '../handoff/lifecycle.js';
 import { type HandoffTemplate, validateTemplate } from '../handoff/template.js';
+import type { InvoiceSnapshot } from '../receivables/invoice.js';
 import { type PortalSettings, parsePortalSettings } from '../settings/portal-settings.js';
 import type { Db } from './db.js';
 
@@ -13,6 +14,42 @@ export interface StoredHandoff {
   data: HandoffData;
   evaluation: HandoffEvaluation | null;
   revision: number;
+}
+
+export type FinanceSystemId = 'quickbooks' | 'xero' | 'stripe';
+
+export interface FinanceConnectionRow {
+  system: FinanceSystemId;
+  tenantId: string;
+  status: 'connected' | 'reconnect_needed' | 'disconnected';
+  lastError: string | null;
+  updatedAt: string;
+}
+
+export interface BillingSetupRow {
+  id: string;
+  handoffId: string;
+  dealId: string;
+  companyId: string | null;
+  system: FinanceSystemId;
+  status: 'pending' | 'running' | 'live' | 'failed';
+  plan: unknown;
+  schedule: unknown;
+  lastError: { message: string; at: string; kind?: string } | null;
+  attempts: number;
+  liveAt: string | null;
+  updatedAt: string;
+}
+
+export interface ScheduledInvoiceRow {
+  setupId: string;
+  key: string;
+  issueDate: string | null;
+  trigger: string;
+  status: 'scheduled' | 'draft' | 'issued' | 'cancelled';
+  total: { amount: number; currency: string };
+  financeInvoiceId: string | null;
+  url: string | null;
 }
 
 /** One line of the audit trail and thread, whatever produced it (lifecycle, evaluation, exception, gate). */
@@ -193,6 +230,206 @@ function repositories(db: Db, portalId: number) {
       },
     },
 
+    finance: {
+      /** The portal's finance connection (one system at a time), or null when none was ever connected. */
+      async connection(): Promise<FinanceConnectionRow | null> {
+        const rows = await db.query<{
+          system: FinanceSystemId;
+          tenant_id: string;
+          status: FinanceConnectionRow['status'];
+          last_error: string | null;
+          updated_at: Date;
+        }>(
+          `SELECT system, tenant_id, status, last_error, updated_at FROM finance_connections
+           WHERE portal_id = $1 AND status <> 'disconnected' ORDER BY updated_at DESC LIMIT 1`,
+          [p],
+        );
+        const r = rows[0];
+        return r
+          ? {
+              system: r.system,
+              tenantId: r.tenant_id,
+              status: r.status,
+              lastError: r.last_error,
+              updatedAt: new Date(r.updated_at).toISOString(),
+            }
+          : null;
+      },
+      /** The finance customer linked to a HubSpot company, if any. */
+      async link(
+        system: FinanceSystemId,
+        companyId: string,
+      ): Promise<{ customerId: string; url: string | null } | null> {
+        const rows = await db.query<{ customer_id: string; customer_url: string | null }>(
+          'SELECT customer_id, customer_url FROM finance_links WHERE portal_id = $1 AND system = $2 AND company_id = $3',
+          [p, system, companyId],
+        );
+        return rows[0] ? { customerId: rows[0].customer_id, url: rows[0].customer_url } : null;
+      },
+    },
+
+    billing: {
+      async setupByHandoff(handoffId: string): Promise<BillingSetupRow | null> {
+        const rows = await db.query<Record<string, unknown>>(
+          'SELECT * FROM billing_setups WHERE portal_id = $1 AND handoff_id = $2',
+          [p, handoffId],
+        );
+        return rows[0] ? toSetup(rows[0]) : null;
+      },
+      async setup(setupId: string): Promise<BillingSetupRow | null> {
+        const rows = await db.query<Record<string, unknown>>(
+          'SELECT * FROM billing_setups WHERE portal_id = $1 AND id = $2',
+          [p, setupId],
+        );
+        return rows[0] ? toSetup(rows[0]) : null;
+      },
+      /**
+       * Creates the billing setup of a handoff, or returns the existing one: one setup per handoff, however often
+       * acceptance or a retry asks for it.
+       */
+      async ensureSetup(input: {
+        handoffId: string;
+        dealId: string;
+        companyId: string | null;
+        system: FinanceSystemId;
+        plan: unknown;
+        schedule: unknown;
+      }): Promise<BillingSetupRow> {
+        await db.query(
+          `INSERT INTO billing_setups (portal_id, handoff_id, deal_id, company_id, system, status, plan, schedule)
+           VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
+           ON CONFLICT (portal_id, handoff_id) DO NOTHING`,
+          [
+            p,
+            input.handoffId,
+            input.dealId,
+            input.companyId,
+            input.system,
+            JSON.stringify(input.plan),
+            JSON.stringify(input.schedule),
+          ],
+        );
+        const row = await this.setupByHandoff(input.handoffId);
+        if (!row) throw new Error('billing setup vanished after insert');
+        return row;
+      },
+      async markStatus(
+        setupId: string,
+        status: BillingSetupRow['status'],
+        error: BillingSetupRow['lastError'] = null,
+      ): Promise<void> {
+        await db.query(
+          `UPDATE billing_setups SET status = $3, last_error = $4, updated_at = now(),
+             attempts = attempts + CASE WHEN $3 = 'running' THEN 1 ELSE 0 END,
+             live_at = CASE WHEN $3 = 'live' THEN now() ELSE live_at END
+           WHERE portal_id = $1 AND id = $2`,
+          [p, setupId, status, error ? JSON.stringify(error) : null],
+        );
+      },
+      async failedSetups(limit = 50): Promise<BillingSetupRow[]> {
+        const rows = await db.query<Record<string, unknown>>(
+          `SELECT * FROM billing_setups WHERE portal_id = $1 AND status = 'failed' ORDER BY updated_at DESC LIMIT $2`,
+          [p, limit],
+        );
+        return rows.map(toSetup);
+      },
+      async invoices(setupId: string): Promise<ScheduledInvoiceRow[]> {
+        const rows = await db.query<{
+          setup_id: string;
+          invoice_key: string;
+          issue_date: Date | string | null;
+          trigger: string;
+          status: ScheduledInvoiceRow['status'];
+          total_amount: string | number;
+          currency: string;
+          finance_invoice_id: string | null;
+          url: string | null;
+        }>(
+          `SELECT s.*, i.url FROM scheduled_invoices s
+           LEFT JOIN invoice_snapshots i ON i.portal_id = s.portal_id AND i.invoice_id = s.finance_invoice_id
+           WHERE s.portal_id = $1 AND s.setup_id = $2 ORDER BY s.issue_date NULLS LAST, s.invoice_key`,
+          [p, setupId],
+        );
+        return rows.map((r) => ({
+          setupId: r.setup_id,
+          key: r.invoice_key,
+          issueDate: r.issue_date === null ? null : dayOf(r.issue_date),
+          trigger: r.trigger,
+          status: r.status,
+          total: { amount: Number(r.total_amount), currency: r.currency },
+          financeInvoiceId: r.finance_invoice_id,
+          url: r.url,
+        }));
+      },
+    },
+
+    receivables: {
+      /** A customer's invoice snapshots in the receivables domain's shape, and when they were last refreshed. */
+      async snapshots(
+        system: FinanceSystemId,
+        customerId: string,
+      ): Promise<{ invoices: InvoiceSnapshot[]; asOf: string | null }> {
+        const rows = await db.query<Record<string, unknown>>(
+          'SELECT * FROM invoice_snapshots WHERE portal_id = $1 AND system = $2 AND customer_id = $3 ORDER BY due_date',
+          [p, system, customerId],
+        );
+        let asOf: string | null = null;
+        const invoices = rows.map((r) => {
+          const updated = new Date(r.updated_at as string).toISOString();
+          if (!asOf || updated > asOf) asOf = updated;
+          const currency = String(r.currency);
+          const inv: InvoiceSnapshot = {
+            id: String(r.invoice_id),
+            number: String(r.number ?? r.invoice_id),
+            customerId: String(r.customer_id),
+            issueDate: dayOf(r.issue_date as Date | string),
+            dueDate: dayOf(r.due_date as Date | string),
+            currency,
+            total: { amount: Number(r.total_amount), currency },
+            amountDue: { amount: Number(r.amount_due), currency },
+            status: r.status as InvoiceSnapshot['status'],
+            payments: (r.payments as InvoiceSnapshot['payments']) ?? [],
+            source: system,
+          };
+          if (r.url) inv.url = String(r.url);
+          if (r.paid_on) inv.paidOn = dayOf(r.paid_on as Date | string);
+          return inv;
+        });
+        return { invoices, asOf };
+      },
+      /** Replaces the stored snapshot of each given invoice (one statement per invoice, in one transaction). */
+      async upsert(invoices: ReadonlyArray<InvoiceSnapshot>): Promise<void> {
+        for (const i of invoices) {
+          await db.query(
+            `INSERT INTO invoice_snapshots (portal_id, system, invoice_id, customer_id, number, issue_date, due_date,
+               total_amount, amount_due, currency, status, url, paid_on, payments, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, now())
+             ON CONFLICT (portal_id, system, invoice_id) DO UPDATE SET customer_id = EXCLUDED.customer_id,
+               number = EXCLUDED.number, issue_date = EXCLUDED.issue_date, due_date = EXCLUDED.due_date,
+               total_amount = EXCLUDED.total_amount, amount_due = EXCLUDED.amount_due, currency = EXCLUDED.currency,
+               status = EXCLUDED.status, url = EXCLUDED.url, paid_on = EXCLUDED.paid_on, payments = EXCLUDED.payments,
+               updated_at = now()`,
+            [
+              p,
+              i.source,
+              i.id,
+              i.customerId,
+              i.number,
+              i.issueDate,
+              i.dueDate,
+              i.total.amount,
+              i.amountDue.amount,
+              i.currency,
+              i.status,
+              i.url ?? null,
+              i.paidOn ?? null,
+              JSON.stringify(i.payments ?? []),
+            ],
+          );
+        }
+      },
+    },
+
     events: {
       async append(events: ReadonlyArray<AuditEvent>): Promise<void> {
         for (const e of events) {
@@ -264,6 +501,27 @@ function repositories(db: Db, portalId: number) {
         );
       },
     },
+  };
+}
+
+function dayOf(v: Date | string): string {
+  return typeof v === 'string' ? v.slice(0, 10) : v.toISOString().slice(0, 10);
+}
+
+function toSetup(r: Record<string, unknown>): BillingSetupRow {
+  return {
+    id: String(r.id),
+    handoffId: String(r.handoff_id),
+    dealId: String(r.deal_id),
+    companyId: (r.company_id as string | null) ?? null,
+    system: r.system as FinanceSystemId,
+    status: r.status as BillingSetupRow['status'],
+    plan: r.plan,
+    schedule: r.schedule,
+    lastError: (r.last_error as BillingSetupRow['lastError']) ?? null,
+    attempts: Number(r.attempts),
+    liveAt: r.live_at ? new Date(r.live_at as string).toISOString() : null,
+    updatedAt: new Date(r.updated_at as string).toISOString(),
   };
 }
 

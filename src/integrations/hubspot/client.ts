@@ -111,6 +111,8 @@ export interface HubSpotCrm {
   ): Promise<Record<string, string[]>>;
   batchUpdateDeals(updates: readonly RecordUpdate[]): Promise<CrmRecord[]>;
   batchUpdateCompanies(updates: readonly RecordUpdate[]): Promise<CrmRecord[]>;
+  /** The billing contact's name, email and phone live on the contact record. */
+  batchUpdateContacts(updates: readonly RecordUpdate[]): Promise<CrmRecord[]>;
   getDealPipelines(): Promise<DealPipeline[]>;
   updateDealStage(dealId: string, stageId: string): Promise<CrmRecord>;
   createNote(input: NoteInput): Promise<{ id: string }>;
@@ -426,7 +428,7 @@ export function createHubSpotCrm(options: HubSpotCrmOptions): HubSpotCrm {
 
   async function batchUpdate(
     name: string,
-    api: PortalApis['deals'] | PortalApis['companies'],
+    api: PortalApis['deals'] | PortalApis['companies'] | PortalApis['contacts'],
     updates: readonly RecordUpdate[],
   ): Promise<CrmRecord[]> {
     const parts = chunk(mergeUpdates(updates), BATCH_LIMIT);
@@ -544,6 +546,7 @@ export function createHubSpotCrm(options: HubSpotCrmOptions): HubSpotCrm {
     readAssociations,
     batchUpdateDeals: (updates) => batchUpdate('deals', apis.deals, updates),
     batchUpdateCompanies: (updates) => batchUpdate('companies', apis.companies, updates),
+    batchUpdateContacts: (updates) => batchUpdate('contacts', apis.contacts, updates),
 
     async getDealPipelines() {
       const response = await call('deal pipelines read', true, () => apis.pipelines.getAll('deals', auth));

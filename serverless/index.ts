@@ -1,0 +1,23 @@
+import type { z } from 'zod';
+import type { AppServices } from '../src/app/services.js';
+import { decideException } from './decideException.js';
+import { getHandoffView } from './getHandoffView.js';
+import { getPaymentStatus } from './getPaymentStatus.js';
+import type { Handler } from './handler.js';
+import { requestException } from './requestException.js';
+import { reviewHandoff } from './reviewHandoff.js';
+import { saveHandoffFields } from './saveHandoffFields.js';
+import { submitHandoff } from './submitHandoff.js';
+import { syncBillingSetup } from './syncBillingSetup.js';
+
+/** Every backend function the cards call, mounted at POST /api/<name>. */
+export const HANDLERS = [
+  getHandoffView,
+  saveHandoffFields,
+  submitHandoff,
+  reviewHandoff,
+  requestException,
+  decideException,
+  syncBillingSetup,
+  getPaymentStatus,
+] as unknown as ReadonlyArray<Handler<z.ZodType, z.ZodType, AppServices>>;

@@ -1,0 +1,192 @@
+import type { CallingUser } from '../../serverless/handler.js';
+import type { BillingView, FieldView, HandoffCard } from '../api/contracts.js';
+import { generateSchedule } from '../billing/schedule.js';
+import { isDomainError } from '../core/errors.js';
+import type { HandoffEvaluation } from '../handoff/evaluation.js';
+import { exceptionStatusAt, type HandoffException } from '../handoff/exceptions.js';
+import { fieldDefinition, type HandoffDataInput, type HandoffFieldKey } from '../handoff/fields.js';
+import { allowedActions, type Handoff } from '../handoff/lifecycle.js';
+import { slaClock } from '../handoff/sla.js';
+import type { HandoffTemplate } from '../handoff/template.js';
+import type { AuditEvent, BillingSetupRow, ScheduledInvoiceRow } from '../store/portal-store.js';
+
+/** Roles that fill in handoffs (the sending side); reviewers only review. */
+const EDITOR_ROLES = ['sales', 'customer_success', 'revops'];
+
+/** What a user may do with a handoff now, mirroring the rules the domain enforces on the action itself. */
+export function permissionsFor(
+  handoff: Handoff,
+  template: HandoffTemplate,
+  evaluation: HandoffEvaluation,
+  exceptions: ReadonlyArray<HandoffException>,
+  user: CallingUser,
+  now: Date,
+): HandoffCard['can'] {
+  const allowed = new Set(allowedActions(handoff.state));
+  const editor = user.roles.some((r) => EDITOR_ROLES.includes(r));
+  const receiving =
+    user.teams.includes(handoff.contract.toTeam) ||
+    (handoff.receivingOwner.kind === 'user' && handoff.receivingOwner.userId === user.id) ||
+    (handoff.receivingOwner.kind === 'team' && user.teams.includes(handoff.receivingOwner.teamId));
+  const editable = handoff.state === 'draft' || handoff.state === 'rejected';
+  const pending = exceptions.some((e) => exceptionStatusAt(e, now) === 'requested');
+  return {
+    edit: editable && editor,
+    submit: editable && editor && (allowed.has('submit') || allowed.has('resubmit')),
+    review: handoff.state === 'submitted' && receiving,
+    ask: true,
+    answer: editor || receiving,
+    requestException: editable && editor && !evaluation.complete,
+    decideException: pending && user.roles.includes(template.exceptionOwnerRole),
+    retryBilling: handoff.state === 'billing_failed' && (receiving || user.roles.includes('revops')),
+  };
+}
+
+function fieldViews(evaluation: HandoffEvaluation, values: HandoffDataInput): FieldView[] {
+  return evaluation.fields.map((f) => {
+    const def = fieldDefinition(f.key);
+    return {
+      key: f.key,
+      label: f.label,
+      section: f.section,
+      type: def.type,
+      help: def.help,
+      ...(def.options ? { options: def.options.map((o) => ({ value: o.value, label: o.label })) } : {}),
+      status: f.status,
+      severity: f.severity,
+      ...(f.reason ? { reason: f.reason } : {}),
+      required: f.required,
+      value: (values as Record<HandoffFieldKey, unknown>)[f.key] ?? null,
+    };
+  });
+}
+
+function threadText(e: AuditEvent): string | undefined {
+  const p = e.payload;
+  const text = [p.reasonLabel, p.note, p.message, p.summary].filter((x) => typeof x === 'string' && x.length > 0);
+  return text.length ? text.join(' — ') : undefined;
+}
+
+/**
+ * One handoff as the card shows it.
+ * @example handoffCard({ handoff, revision, template, evaluation, values, exceptions, events, user, now, timeZone })
+ */
+export function handoffCard(input: {
+  handoff: Handoff;
+  revision: number;
+  template: HandoffTemplate;
+  evaluation: HandoffEvaluation;
+  values: HandoffDataInput;
+  exceptions: ReadonlyArray<HandoffException>;
+  events: ReadonlyArray<AuditEvent>;
+  user: CallingUser;
+  now: Date;
+  timeZone: string;
+}): HandoffCard {
+  const { handoff: h, template, evaluation, now } = input;
+  const clock = slaClock({ handoff: h, timeZone: input.timeZone, now });
+  const owner = clock.nextStepOwner;
+  const reasons = h.contract.rejectionReasons;
+  return {
+    id: h.id,
+    revision: input.revision,
+    templateId: h.templateId,
+    templateName: template.name,
+    templateVersion: h.templateVersion,
+    fromTeam: h.contract.fromTeam,
+    toTeam: h.contract.toTeam,
+    state: h.state,
+    percentComplete: evaluation.percentComplete,
+    complete: evaluation.complete,
+    blockingCount: evaluation.blockingCount,
+    warningCount: evaluation.warningCount,
+    fields: fieldViews(evaluation, input.values),
+    suggestions: evaluation.suggestions.map((s) => ({ field: s.field, kind: s.kind, message: s.message })),
+    sla: {
+      status: clock.status,
+      dueAt: clock.dueAt,
+      remainingMs: clock.remainingMs,
+      overdueMs: clock.overdueMs,
+      nextStepOwner: !owner
+        ? null
+        : owner.kind === 'team'
+          ? owner.teamId
+          : owner.kind === 'user'
+            ? `user ${owner.userId}`
+            : 'Revenue Handoff (automatic)',
+    },
+    rejection: h.rejection
+      ? {
+          reason: h.rejection.reason,
+          reasonLabel: reasons.find((r) => r.code === h.rejection?.reason)?.label ?? h.rejection.reason,
+          note: h.rejection.note,
+        }
+      : null,
+    rejectionReasons: reasons.map((r) => ({ code: r.code, label: r.label })),
+    can: permissionsFor(h, template, evaluation, input.exceptions, input.user, now),
+    exceptions: input.exceptions.map((e) => ({
+      id: e.id,
+      status: exceptionStatusAt(e, now),
+      reason: e.reason,
+      waives: e.waives,
+      requestedBy: e.requestedBy,
+      requestedAt: e.requestedAt,
+      expiresAt: e.expiresAt,
+      approverRole: e.approverRole,
+      ...(e.decidedBy ? { decidedBy: e.decidedBy } : {}),
+      ...(e.decisionNote ? { decisionNote: e.decisionNote } : {}),
+    })),
+    thread: input.events.map((e) => {
+      const text = threadText(e);
+      return { type: e.type, actor: e.actor, at: e.at, ...(text ? { text } : {}) };
+    }),
+  };
+}
+
+/**
+ * The billing part of the view: the schedule the plan would create (or did), setup status, finance link, error.
+ * @example billingView({ plan: values.billingPlan, acceptanceDate, setup, invoices, customerUrl })
+ */
+export function billingView(input: {
+  plan: unknown;
+  acceptanceDate?: string | undefined;
+  setup: BillingSetupRow | null;
+  invoices: ReadonlyArray<ScheduledInvoiceRow>;
+  customerUrl: string | null;
+  system: BillingView['system'];
+}): BillingView {
+  let preview: BillingView['preview'] = null;
+  let previewNote: string | null = null;
+  const plan = input.setup?.plan ?? input.plan;
+  if (plan === undefined || plan === null) {
+    previewNote = 'Add a billing plan to see the invoices billing setup would create.';
+  } else {
+    try {
+      const s = generateSchedule(plan, input.acceptanceDate ? { acceptanceDate: input.acceptanceDate } : undefined);
+      preview = { invoices: s.invoices, contractValue: s.contractValue };
+    } catch (e) {
+      previewNote = isDomainError(e)
+        ? `The billing plan cannot be scheduled yet: ${e.message}`
+        : 'The billing plan cannot be scheduled.';
+    }
+  }
+  const setup = input.setup;
+  return {
+    preview,
+    previewNote,
+    status: setup ? setup.status : 'not_started',
+    system: setup?.system ?? input.system,
+    customerUrl: input.customerUrl,
+    error:
+      setup?.status === 'failed' && setup.lastError
+        ? { message: setup.lastError.message, at: setup.lastError.at }
+        : null,
+    invoices: input.invoices.map((i) => ({
+      key: i.key,
+      status: i.status,
+      issueDate: i.issueDate,
+      total: i.total,
+      url: i.url,
+    })),
+  };
+}

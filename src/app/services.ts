@@ -1,0 +1,18 @@
+import type { Logger } from 'pino';
+import type { FinanceCapabilities } from '../billing/capabilities.js';
+import type { HubSpotCrm } from '../integrations/hubspot/client.js';
+import type { JobQueue } from '../jobs/queue.js';
+import type { PortalSettings } from '../settings/portal-settings.js';
+import type { PortalStore } from '../store/portal-store.js';
+
+/** What the server hands every handler for one portal (HandlerContext.services). */
+export interface AppServices {
+  store: PortalStore;
+  crm: HubSpotCrm;
+  settings: PortalSettings;
+  /** Null where jobs cannot be sent (never in the server; only in narrow tests). */
+  queue: Pick<JobQueue, 'send'> | null;
+  /** What the connected finance system can express, for feasibility checks; null when none is connected. */
+  capabilities: (system: 'quickbooks' | 'xero' | 'stripe') => FinanceCapabilities;
+  logger: Logger;
+}

@@ -1,0 +1,91 @@
+import type { Logger } from 'pino';
+import type { CallingUser } from '../../serverless/handler.js';
+import type { AppServices } from '../app/services.js';
+import { VENDOR_CAPABILITIES } from '../billing/vendor-capabilities.js';
+import type { AppConfig } from '../config.js';
+import { DomainError } from '../core/errors.js';
+import { createHubSpotCrm, type HubSpotCrm } from '../integrations/hubspot/client.js';
+import { refreshTokens } from '../integrations/hubspot/oauth.js';
+import type { JobQueue } from '../jobs/queue.js';
+import { accessOf } from '../settings/portal-settings.js';
+import type { Db } from '../store/db.js';
+import { portalStore } from '../store/portal-store.js';
+import type { SecretBox } from '../store/secrets.js';
+import { accessToken } from '../store/tokens.js';
+
+export interface RuntimeDeps {
+  db: Db;
+  box: SecretBox;
+  queue: Pick<JobQueue, 'send'> | null;
+  logger: Logger;
+  config: Pick<AppConfig, 'hubspot'>;
+  now?: () => Date;
+}
+
+/**
+ * The per-portal wiring shared by the API, the webhooks and the workers: a HubSpot client per portal (tokens
+ * decrypted from the installation and refreshed single-flight), the portal's store and settings, the caller's roles.
+ * @example const runtime = createRuntime({ db, box, queue, logger, config }); const crm = runtime.crmFor(42);
+ */
+export function createRuntime(deps: RuntimeDeps) {
+  const clients = new Map<number, HubSpotCrm>();
+  const { hubspot } = deps.config;
+
+  function crmFor(portalId: number): HubSpotCrm {
+    let crm = clients.get(portalId);
+    if (!crm) {
+      crm = createHubSpotCrm({
+        portalId,
+        ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
+        accessToken: () =>
+          accessToken(
+            deps.db,
+            deps.box,
+            { table: 'installations', portalId },
+            async (refreshToken) => {
+              const t = await refreshTokens({
+                clientId: hubspot.clientId,
+                clientSecret: hubspot.clientSecret,
+                refreshToken,
+                ...(hubspot.apiBaseUrl ? { baseUrl: hubspot.apiBaseUrl } : {}),
+              });
+              return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt };
+            },
+            deps.now,
+          ),
+      });
+      clients.set(portalId, crm);
+    }
+    return crm;
+  }
+
+  async function services(portalId: number): Promise<AppServices> {
+    const store = portalStore(deps.db, portalId);
+    if (!(await store.installation.exists())) {
+      throw new DomainError('forbidden', `Revenue Handoff is not installed in HubSpot account ${portalId}`);
+    }
+    return {
+      store,
+      crm: crmFor(portalId),
+      settings: await store.installation.settings(),
+      queue: deps.queue,
+      capabilities: (system) => VENDOR_CAPABILITIES[system],
+      logger: deps.logger.child({ portalId }),
+    };
+  }
+
+  /** The API's resolver: services for the portal, and the caller's roles from the portal's settings. */
+  async function resolve(
+    portalId: number,
+    userId: string,
+    email: string | undefined,
+  ): Promise<{ services: AppServices; user: CallingUser }> {
+    const s = await services(portalId);
+    const access = accessOf(s.settings, userId);
+    return { services: s, user: { id: userId, ...(email ? { email } : {}), ...access } };
+  }
+
+  return { crmFor, services, resolve, forget: (portalId: number) => clients.delete(portalId) };
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;
