@@ -25,7 +25,8 @@ export const InvoiceLineSchema = z.object({
   componentIndex: z.number().int().min(0),
   kind: LineKindSchema,
   description: z.string(),
-  /** Present only when amount = quantity × unitPrice exactly (whole periods, hours, units). */
+  /** Present only when amount = quantity × unitPrice (whole periods, hours, units; reported fractional hours are
+   * rounded half up to the minor unit). Prorated lines carry `proration` instead. */
   quantity: z.number().nonnegative().optional(),
   unitPrice: MoneySchema.optional(),
   amount: MoneySchema,
