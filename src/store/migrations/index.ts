@@ -1,12 +1,14 @@
 import { sql as initial } from './001_initial.js';
 import { sql as rateLimits } from './002_rate_limits.js';
 import { sql as domainRecords } from './003_domain_records.js';
+import { sql as gate } from './004_gate.js';
 
 /** Every migration in order. Append only: a released migration is never edited, a change is a new one. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'rate_limits', sql: rateLimits },
   { version: 3, name: 'domain_records', sql: domainRecords },
+  { version: 4, name: 'gate', sql: gate },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
