@@ -76,6 +76,13 @@ describe('Xero sandbox', () => {
     expect(good.status).toBe(200);
   });
 
+  it('refuses a write without a JSON object body (PostDataInvalidException)', async () => {
+    const sandbox = createXeroSandbox();
+    const res = await client(sandbox)('PUT', '/Invoices', undefined, { 'idempotency-key': 'k' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ Type: 'PostDataInvalidException' });
+  });
+
   it('without summarizeErrors answers 200 with the element’s ValidationErrors, as Xero does', async () => {
     const sandbox = createXeroSandbox();
     const res = await client(sandbox)('PUT', '/Contacts', { Contacts: [{ Name: '' }] }, { 'idempotency-key': 'k' });

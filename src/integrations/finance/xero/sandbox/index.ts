@@ -702,6 +702,13 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     ims: number | undefined,
   ) {
     const [collection, id, extra] = segments;
+    if (method !== 'GET' && (typeof body !== 'object' || body === null || Array.isArray(body))) {
+      throw new HttpError(400, {
+        ErrorNumber: 14,
+        Type: 'PostDataInvalidException',
+        Message: 'The request body is empty or not an object',
+      });
+    }
     const summarize = q.get('summarizeErrors') === 'true';
     const unitdp = q.get('unitdp') === '4' ? 4 : currencyExponent(o.baseCurrency) || 2;
     if (extra === undefined && collection === 'Contacts') {
