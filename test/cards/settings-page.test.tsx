@@ -117,7 +117,7 @@ describe('Settings page', () => {
     );
     fire(r.findByTestId(Button, 'save-settings'), 'onClick');
     await r.waitFor(() => expect(r.maybeFind(Text, { testId: 'settings-saved' })).not.toBeNull());
-    const body = (backend.callsTo('saveSettings')[0] as { body: { settings: Record<string, unknown> } }).body;
+    const body = (backend.callsTo('saveSettings')[0]?.body ?? {}) as { settings: Record<string, unknown> };
     expect(body.settings.bannerThresholds).toEqual({
       warningFromDaysPastDue: 1,
       dangerFromDaysPastDue: 45,
@@ -188,7 +188,7 @@ describe('Settings page', () => {
     await r.waitFor(() => expect(r.maybeFind(Text, { testId: 'template-saved' })).not.toBeNull());
     const calls = backend.callsTo('saveTemplate');
     expect(calls).toHaveLength(2);
-    const template = (calls[1] as { body: { template: Record<string, unknown> } }).body.template;
+    const template = calls[1]?.body.template as Record<string, unknown>;
     expect(template.id).toBe(DEFAULT_SALES_TO_CS.id);
     expect(template.sla).toMatchObject({ hours: 8, calendar: DEFAULT_SALES_TO_CS.sla.calendar });
     expect((template.rejectionReasons as Array<{ label: string }>)[0]?.label).toBe('Goals unclear');
