@@ -2,6 +2,7 @@ import { sql as initial } from './001_initial.js';
 import { sql as rateLimits } from './002_rate_limits.js';
 import { sql as domainRecords } from './003_domain_records.js';
 import { sql as gate } from './004_gate.js';
+import { sql as financeSync } from './005_finance_sync.js';
 
 /** Every migration in order. Append only: a released migration is never edited, a change is a new one. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -9,6 +10,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 2, name: 'rate_limits', sql: rateLimits },
   { version: 3, name: 'domain_records', sql: domainRecords },
   { version: 4, name: 'gate', sql: gate },
+  { version: 5, name: 'finance_sync', sql: financeSync },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
