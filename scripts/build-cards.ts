@@ -232,7 +232,10 @@ export async function importsOf(file: string): Promise<string[]> {
 function formatLikeTheRepo(srcDir: string, files: string[]): void {
   const biome = path.join(REPO_ROOT, 'node_modules', '.bin', 'biome');
   if (path.relative(REPO_ROOT, srcDir).startsWith('..') || !existsSync(biome)) return;
-  const run = spawnSync(biome, ['format', '--write', '--no-errors-on-unmatched', ...files], { cwd: REPO_ROOT, encoding: 'utf8' });
+  const run = spawnSync(biome, ['format', '--write', '--no-errors-on-unmatched', ...files], {
+    cwd: REPO_ROOT,
+    encoding: 'utf8',
+  });
   if (run.status !== 0) throw new Error(`biome format failed: ${run.stderr || run.stdout}`);
 }
 
