@@ -18,12 +18,12 @@ const common = {
   transform: { '^.+\\.(t|j)sx?$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transformIgnorePatterns: ['/node_modules/'],
-  // A PGlite start-up is ~1–3 s and these machines are shared: a generous bound, not a speed target.
-  testTimeout: 30_000,
 };
 
 /** @type {import('jest').Config} */
 export default {
+  // A PGlite start-up is ~1–3 s and these machines are shared: a generous bound, not a speed target.
+  testTimeout: 30_000,
   projects: [
     {
       ...common,

@@ -38,7 +38,7 @@ import type { AppServices } from './services.js';
 
 type Ctx = HandlerContext<AppServices>;
 
-interface Loaded {
+export interface Loaded {
   deal: DealContext;
   templates: HandoffTemplate[];
   /** One per template, in template order (sending side first). */
@@ -76,6 +76,14 @@ function evaluate(ctx: Ctx, template: HandoffTemplate, values: HandoffDataInput,
     timeZone: ctx.services.settings.timeZone,
     ...(caps ? { capabilities: caps } : {}),
   });
+}
+
+/**
+ * A deal's context from HubSpot and its handoffs (created on first sight, one per template), each evaluated now.
+ * @example const { deal, handoffs } = await loadDealHandoffs(ctx, '1001');
+ */
+export async function loadDealHandoffs(ctx: Ctx, dealId: string): Promise<Loaded> {
+  return load(ctx, dealId);
 }
 
 async function load(ctx: Ctx, dealId: string): Promise<Loaded> {

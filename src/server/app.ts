@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type Router } from 'express';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { Db } from '../store/db.js';
@@ -10,6 +10,8 @@ export interface AppDeps {
   logger: Logger;
   /** The card API (POST /api/<handler>); absent in tests of single routes. */
   api?: Omit<ApiOptions<unknown>, 'logger'> | undefined;
+  /** Further routers (webhooks, OAuth, the demo and preview pages), mounted at the root in this order. */
+  routers?: ReadonlyArray<Router>;
 }
 
 /** Builds the express app: every route of ARCHITECTURE §6 is mounted here. */
@@ -38,6 +40,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   if (deps.api) app.use('/api', apiRouter({ ...deps.api, logger: deps.logger }));
+  for (const r of deps.routers ?? []) app.use(r);
 
   app.use((_req, res) => {
     res.status(404).json({ code: 'not_found', message: 'No such route' });

@@ -5,6 +5,7 @@ import { installPortal } from '../../src/app/install.js';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../../src/integrations/hubspot/sandbox/index.js';
 import { type JobQueue, startJobQueue } from '../../src/jobs/queue.js';
 import { createApp } from '../../src/server/app.js';
+import { hubspotWebhookRouter } from '../../src/server/hubspot-webhooks.js';
 import { createLogger } from '../../src/server/logger.js';
 import { createRuntime, type Runtime } from '../../src/server/runtime.js';
 import type { Db } from '../../src/store/db.js';
@@ -16,6 +17,7 @@ import { TEST_BASE_URL, TEST_CLIENT_SECRET } from './signed.js';
 
 export const HUBSPOT_API = 'https://api.hubapi.com';
 export const PORTAL = 62515;
+export const APP_ID = '4242';
 
 export interface Backend {
   db: Db;
@@ -42,7 +44,7 @@ export async function startBackend(options: { settings?: Record<string, unknown>
   const queue = await startJobQueue({ db, sendOnly: true });
   const logger = createLogger('silent');
   const config = {
-    hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined },
+    hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: APP_ID, apiBaseUrl: undefined },
   };
   const runtime = createRuntime({ db, box, queue, logger, config });
   await installPortal(db, box, runtime.crmFor(PORTAL), {
@@ -72,6 +74,9 @@ export async function startBackend(options: { settings?: Record<string, unknown>
       publicBaseUrl: TEST_BASE_URL,
       resolve: runtime.resolve,
     },
+    routers: [
+      hubspotWebhookRouter({ db, queue, clientSecret: TEST_CLIENT_SECRET, publicBaseUrl: TEST_BASE_URL, logger }),
+    ],
   });
   return {
     db,
