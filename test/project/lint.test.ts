@@ -35,7 +35,9 @@ describe('card lint (eslint.config.js)', () => {
       '  return <div>hello</div>;',
       '}',
     ].join('\n');
-    const [result] = await eslint().lintText(code, { filePath: path.join(REPO_ROOT, 'cards/payment-status/Probe.tsx') });
+    const [result] = await eslint().lintText(code, {
+      filePath: path.join(REPO_ROOT, 'cards/payment-status/Probe.tsx'),
+    });
     const found = (result?.messages ?? []).map((m) => `${m.line}:${m.ruleId}`);
     expect(found).toEqual([
       '1:revenue-handoff/bundle-boundary',
