@@ -47,7 +47,7 @@ export function createRuntime(deps: RuntimeDeps) {
                 clientId: hubspot.clientId,
                 clientSecret: hubspot.clientSecret,
                 refreshToken,
-                ...(hubspot.apiBaseUrl ? { baseUrl: hubspot.apiBaseUrl } : {}),
+                ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
               });
               return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt };
             },
