@@ -15,6 +15,8 @@ import {
   Table,
   TableRow,
   TextArea,
+  Tile,
+  Toggle,
 } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it } from '@jest/globals';
@@ -22,7 +24,7 @@ import { HandoffChecklist } from '../../cards/handoff-checklist/HandoffChecklist
 import { SHARED_STRINGS } from '../../cards/shared/strings.js';
 import { validateField } from '../../src/handoff/fields.js';
 import { deferred, type StubbedBackend, stubBackend } from './backend-stub.js';
-import { DEAL_ID, views } from './handoff-fixtures.js';
+import { can, DEAL_ID, field, handoff, salesToCsAccepted, view, views } from './handoff-fixtures.js';
 import { fire, textOf } from './render-helpers.js';
 
 let backend: StubbedBackend;
@@ -369,5 +371,147 @@ describe('HandoffChecklist: states of a handoff', () => {
     });
     expect(r.findByTestId(Alert, 'billing-error')).toBeDefined();
     expect(maybeButton(r, 'retry-billing')).toBeNull();
+  });
+});
+
+describe('HandoffChecklist: editors for structured fields and exceptions', () => {
+  const planView = () =>
+    view({
+      handoffs: [
+        salesToCsAccepted,
+        handoff({
+          percentComplete: 70,
+          complete: false,
+          blockingCount: 2,
+          fields: [
+            field('currency', { value: 'USD' }),
+            field('poRequired', { status: 'missing', reason: 'is required' }),
+            field('billingModel', { status: 'missing', reason: 'is required' }),
+            field('billingPlan', { status: 'missing', reason: 'is required' }),
+          ],
+          can: can({ edit: true, submit: true, ask: true, answer: true }),
+        }),
+      ],
+    });
+
+  it('builds a billing plan with the simple form and the milestone editor, valid by the server schema', async () => {
+    const r = await renderLoaded(planView());
+    const addButton = (label: string) => r.find(Button, (n) => n.text === label);
+    fire(r.find(Select, { name: 'billingModel' }), 'onChange', 'subscription');
+    expect(r.find(Select, { name: 'billingModel' }).props.options.map((o) => o.value)).toContain('milestone');
+    fire(r.find(Toggle, { name: 'poRequired' }), 'onChange', false);
+
+    fire(r.find(DateInput, { name: 'billingPlan.startDate' }), 'onChange', { year: 2026, month: 0, date: 1 });
+    fire(r.find(DateInput, { name: 'billingPlan.endDate' }), 'onChange', { year: 2026, month: 11, date: 31 });
+    fire(r.find(Select, { name: 'billingPlan.paymentTerms' }), 'onChange', 'net_30');
+    fire(addButton('Add recurring fee'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(Select, { name: 'billingPlan.recurring.interval' })).not.toBeNull());
+    fire(r.find(Select, { name: 'billingPlan.recurring.interval' }), 'onChange', 'quarterly');
+    fire(r.find(CurrencyInput, { name: 'billingPlan.recurring.price' }), 'onChange', 3000);
+    fire(addButton('Add implementation fee'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(CurrencyInput, { name: 'billingPlan.fee.amount' })).not.toBeNull());
+    fire(r.find(CurrencyInput, { name: 'billingPlan.fee.amount' }), 'onChange', 1500);
+    fire(addButton('Add milestone billing'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(Input, { name: 'billingPlan.milestones[0].name' })).not.toBeNull());
+    fire(r.find(Input, { name: 'billingPlan.milestones[0].name' }), 'onChange', 'Go-live');
+    fire(r.find(CurrencyInput, { name: 'billingPlan.milestones[0].amount' }), 'onChange', 2000.25);
+    fire(r.find(DateInput, { name: 'billingPlan.milestones[0].expectedOn' }), 'onChange', {
+      year: 2026,
+      month: 5,
+      date: 30,
+    });
+    fire(addButton('Add milestone'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(Input, { name: 'billingPlan.milestones[1].name' })).not.toBeNull());
+    fire(r.find(Input, { name: 'billingPlan.milestones[1].name' }), 'onChange', 'Handover');
+    fire(r.find(CurrencyInput, { name: 'billingPlan.milestones[1].amount' }), 'onChange', 500);
+
+    await r.waitFor(() => expect(r.findByTestId(Button, 'h-fin/save').props.disabled).toBe(false));
+    backend.answer('saveHandoffFields', { body: views.complete() });
+    fire(r.findByTestId(Button, 'h-fin/save'), 'onClick');
+    await r.waitFor(() => expect(backend.callsTo('saveHandoffFields')).toHaveLength(1));
+    const values = (backend.callsTo('saveHandoffFields')[0]?.body.values ?? {}) as Record<string, unknown>;
+    expect(values.billingModel).toBe('subscription');
+    expect(values.poRequired).toBe(false);
+    expect(values.billingPlan).toEqual({
+      currency: 'USD',
+      startDate: '2026-01-01',
+      endDate: '2026-12-31',
+      paymentTerms: 'net_30',
+      components: [
+        {
+          kind: 'recurring',
+          description: 'Subscription',
+          interval: 'quarterly',
+          timing: 'advance',
+          price: { amount: 300_000, currency: 'USD' },
+        },
+        {
+          kind: 'one_time',
+          category: 'implementation',
+          description: 'Implementation fee',
+          amount: { amount: 150_000, currency: 'USD' },
+          on: 'start',
+        },
+        {
+          kind: 'milestone',
+          description: 'Milestones',
+          milestones: [
+            { id: 'm1', name: 'Go-live', amount: { amount: 200_025, currency: 'USD' }, expectedOn: '2026-06-30' },
+            { id: 'm2', name: 'Handover', amount: { amount: 50_000, currency: 'USD' } },
+          ],
+        },
+      ],
+    });
+    expect(validateField('billingPlan', values.billingPlan).ok).toBe(true);
+  });
+
+  it('shows what is wrong with a half-filled plan, using the server schema, and blocks Save', async () => {
+    const r = await renderLoaded(planView());
+    fire(
+      r.find(Button, (n) => n.text === 'Add recurring fee'),
+      'onClick',
+    );
+    await r.waitFor(() => expect(r.find(Input, { name: 'billingPlan.currency' }).props.error).toBe(true));
+    expect(r.find(Input, { name: 'billingPlan.currency' }).props.validationMessage).toContain('startDate');
+    expect(r.findByTestId(Button, 'h-fin/save').props.disabled).toBe(true);
+  });
+
+  it('lists exceptions and lets the exception owner approve or deny a request', async () => {
+    const v = views.submittedForReviewer();
+    const fin = v.handoffs[1];
+    if (!fin) throw new Error('fixture');
+    const r = await renderLoaded({
+      ...v,
+      handoffs: [
+        salesToCsAccepted,
+        {
+          ...fin,
+          can: { ...fin.can, decideException: true },
+          exceptions: [
+            {
+              id: 'ex-1',
+              status: 'requested',
+              reason: 'Strategic account; CFO agreed Net 60.',
+              waives: ['paymentTerms'],
+              requestedBy: 'Casey (CS)',
+              requestedAt: '2026-01-06T09:00:00.000Z',
+              expiresAt: '2026-02-05T09:00:00.000Z',
+              approverRole: 'revops',
+            },
+          ],
+        },
+      ],
+    });
+    const exception = textOf(r.findByTestId(Tile, 'h-fin/exception-ex-1'));
+    expect(exception).toContain('Strategic account; CFO agreed Net 60.');
+    expect(exception).toContain('Waives: Payment terms');
+    backend.answer('decideException', { body: views.submittedForReviewer() });
+    fire(r.findByTestId(Button, 'h-fin/approve-ex-1'), 'onClick');
+    await r.waitFor(() => expect(backend.callsTo('decideException')).toHaveLength(1));
+    expect(backend.callsTo('decideException')[0]?.body).toEqual({
+      dealId: DEAL_ID,
+      exceptionId: 'ex-1',
+      decision: 'approve',
+    });
   });
 });
