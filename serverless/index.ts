@@ -2,11 +2,15 @@ import type { z } from 'zod';
 import type { AppServices } from '../src/app/services.js';
 import { decideException } from './decideException.js';
 import { getHandoffView } from './getHandoffView.js';
+import { getMetrics } from './getMetrics.js';
 import { getPaymentStatus } from './getPaymentStatus.js';
+import { getSettings } from './getSettings.js';
 import type { Handler } from './handler.js';
 import { requestException } from './requestException.js';
 import { reviewHandoff } from './reviewHandoff.js';
 import { saveHandoffFields } from './saveHandoffFields.js';
+import { saveSettings } from './saveSettings.js';
+import { saveTemplate } from './saveTemplate.js';
 import { submitHandoff } from './submitHandoff.js';
 import { syncBillingSetup } from './syncBillingSetup.js';
 
@@ -20,4 +24,8 @@ export const HANDLERS = [
   decideException,
   syncBillingSetup,
   getPaymentStatus,
+  getSettings,
+  saveSettings,
+  saveTemplate,
+  getMetrics,
 ] as unknown as ReadonlyArray<Handler<z.ZodType, z.ZodType, AppServices>>;

@@ -261,6 +261,7 @@ export const SettingsViewSchema = z.object({
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
 export const GetSettingsInput = z.object({});
+/** The settings keys to change; keys left out keep their stored values. */
 export const SaveSettingsInput = z.object({ settings: z.record(z.string(), z.unknown()) });
 export const SaveTemplateInput = z.object({ template: z.record(z.string(), z.unknown()) });
 export const GetMetricsInput = z.object({});

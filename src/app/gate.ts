@@ -96,6 +96,13 @@ export async function runGate(
   const failing = decisions.filter((d) => !d.decision.allowWon);
   const at = options.now.toISOString();
   if (failing.length === 0) {
+    // The close that counts for revenue readiness: the first time the deal stands won with its handoff in order.
+    await store.db.query(
+      `INSERT INTO metric_facts (portal_id, kind, subject_id, at, data)
+       SELECT $1, 'deal_closed', $2, $3, '{}'::jsonb
+       WHERE NOT EXISTS (SELECT 1 FROM metric_facts WHERE portal_id = $1 AND kind = 'deal_closed' AND subject_id = $2)`,
+      [portalId, dealId, new Date(event.occurredAt)],
+    );
     const waivedBy = decisions.flatMap((d) => (d.decision.waivedBy ?? []).map((w) => w.id));
     if (waivedBy.length > 0) {
       await store.events.append(

@@ -15,4 +15,7 @@ export interface AppServices {
   /** What the connected finance system can express, for feasibility checks; null when none is connected. */
   capabilities: (system: 'quickbooks' | 'xero' | 'stripe') => FinanceCapabilities;
   logger: Logger;
+  /** A one-time link that starts connecting a finance system for this portal; null where that system has no
+   * OAuth configured (Stripe uses an API key; a system without client credentials cannot be connected). */
+  connectUrl?: (system: 'quickbooks' | 'xero') => Promise<string | null>;
 }

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MetricsViewSchema, SettingsViewSchema } from '../../src/api/contracts.js';
+import { type Backend, PORTAL, startBackend } from '../support/backend.js';
+import { signedPost } from '../support/signed.js';
+
+const REVOPS = '4004';
+const REP = '1001';
+
+describe('settings and metrics through the card API', () => {
+  let b: Backend;
+  beforeAll(async () => {
+    b = await startBackend();
+  }, 60_000);
+  afterAll(() => b.stop());
+
+  const post = (name: string, body: unknown, userId = REVOPS) =>
+    signedPost(b.app, `/api/${name}`, body, { portalId: PORTAL, userId });
+
+  it('shows settings, both templates, the field catalog and that no finance system is connected', async () => {
+    const res = await post('getSettings', {});
+    expect(res.status).toBe(200);
+    const v = SettingsViewSchema.parse(res.body);
+    expect(v.templates.map((t) => t.id).sort()).toEqual(['default-cs-to-finance', 'default-sales-to-cs']);
+    expect(v.finance.status).toBe('not_connected');
+    expect(v.fields.find((f) => f.key === 'poNumber')?.label).toBeTruthy();
+  });
+
+  it('saves valid settings and refuses invalid ones naming the field, keeping what was stored', async () => {
+    const ok = await post('saveSettings', {
+      settings: {
+        timeZone: 'Europe/Berlin',
+        bannerThresholds: { warningFromDaysPastDue: 5, dangerFromDaysPastDue: 45 },
+      },
+    });
+    expect(ok.status).toBe(200);
+    expect(ok.body.settings.timeZone).toBe('Europe/Berlin');
+    const bad = await post('saveSettings', { settings: { timeZone: 'Mars/Base' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.path).toBe('settings.timeZone');
+    const again = await post('getSettings', {});
+    expect(again.body.settings.timeZone).toBe('Europe/Berlin');
+  });
+
+  it('lets only RevOps change settings and templates', async () => {
+    expect((await post('saveSettings', { settings: {} }, REP)).status).toBe(403);
+    const tpl = (await post('getSettings', {})).body.templates[0];
+    expect((await post('saveTemplate', { template: tpl }, REP)).status).toBe(403);
+  });
+
+  it('saves a template edit as the next version and refuses a broken one', async () => {
+    const tpl = (await post('getSettings', {})).body.templates.find(
+      (t: { id: string }) => t.id === 'default-cs-to-finance',
+    );
+    const res = await post('saveTemplate', { template: { ...tpl, sla: { ...tpl.sla, hours: 8 } } });
+    expect(res.status).toBe(200);
+    const saved = res.body.templates.find((t: { id: string }) => t.id === 'default-cs-to-finance');
+    expect(saved).toMatchObject({ version: tpl.version + 1, sla: { hours: 8 } });
+    const bad = await post('saveTemplate', { template: { ...tpl, rejectionReasons: [] } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.path).toContain('rejectionReasons');
+  });
+
+  it('answers the revenue-readiness metrics for a portal with no history yet', async () => {
+    const res = await post('getMetrics', {}, REP);
+    expect(res.status).toBe(200);
+    const m = MetricsViewSchema.parse(res.body);
+    expect(m.timeZone).toBe('Europe/Berlin');
+    expect(m.atRisk).toEqual([]);
+  });
+});
