@@ -16,7 +16,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { useMemo, useState } from 'react';
 import type { FieldView, HandoffCard, HandoffView } from '../../src/api/contracts.js';
-import { validateField } from '../../src/handoff/fields.js';
+import { isHandoffFieldKey, validateField } from '../../src/handoff/fields.js';
 import { day, duration, instant } from '../shared/format.js';
 import { SHARED_STRINGS } from '../shared/strings.js';
 import type { Backend } from '../shared/use-backend.js';
@@ -105,6 +105,7 @@ export function HandoffSection({ view, handoff, backend }: HandoffSectionProps) 
         out[key] = local;
         continue;
       }
+      if (!isHandoffFieldKey(key)) continue; // a field newer than this bundle: the server judges it on save
       const result = validateField(key, value);
       if (!result.ok) out[key] = result.message;
     }
