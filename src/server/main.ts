@@ -1,31 +1,42 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../config.js';
-import { migrate } from '../store/migrate.js';
-import { openDatabase } from '../store/open.js';
-import { createApp } from './app.js';
+import { seedDemo } from '../demo/seed.js';
+import { startDemoSandboxes } from '../demo/start.js';
+import { compose } from './compose.js';
 import { createLogger } from './logger.js';
 
 async function main(): Promise<void> {
-  const config = loadConfig();
+  let config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const db = await openDatabase(config);
-  const version = await migrate(db);
-  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite at ${config.pgliteDataDir}`;
-  logger.info({ database: db.kind, migration: version }, `database ready: ${where}, schema version ${version}`);
+  const demo = config.demo ? await startDemoSandboxes(config, logger) : null;
+  if (demo) config = demo.config;
 
-  const app = createApp({ db, logger });
-  const server = app.listen(config.port, config.host, () => {
+  // The local sandbox has no rate limit; real HubSpot keeps the client's default per-app budget.
+  const app = await compose(
+    config,
+    logger,
+    demo ? { hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 } } : {},
+  );
+  const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (${config.pgliteDataDir})`;
+  logger.info({ database: app.db.kind }, `database ready: ${where}`);
+  const deals = demo ? await seedDemo(app, demo.sandboxes.hubspot, logger) : [];
+
+  const server = app.app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
-    logger.info({ url }, `Revenue Handoff is running: open ${url}`);
-    process.stdout.write(`\n  Revenue Handoff is running → ${url}  (health: ${url}/health)\n\n`);
+    logger.info({ url, demo: config.demo }, `Revenue Handoff is running: open ${url}`);
+    const mode = demo
+      ? `demo mode: no HubSpot credentials configured, so a local HubSpot sandbox and ${deals.length} demo deals were set up`
+      : `connected to HubSpot app ${config.hubspot.appId}`;
+    process.stdout.write(`\n  Revenue Handoff is running → ${url}  (health: ${url}/health)\n  ${mode}\n\n`);
   });
 
   const stop = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     server.close();
-    await db.close();
+    await app.stop();
+    await demo?.sandboxes.close();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -4,7 +4,7 @@ import type { AppServices } from '../app/services.js';
 import { VENDOR_CAPABILITIES } from '../billing/vendor-capabilities.js';
 import type { AppConfig } from '../config.js';
 import { DomainError } from '../core/errors.js';
-import { createHubSpotCrm, type HubSpotCrm } from '../integrations/hubspot/client.js';
+import { createHubSpotCrm, type HubSpotCrm, type RateBudget } from '../integrations/hubspot/client.js';
 import { refreshTokens } from '../integrations/hubspot/oauth.js';
 import type { JobQueue } from '../jobs/queue.js';
 import { accessOf } from '../settings/portal-settings.js';
@@ -20,6 +20,8 @@ export interface RuntimeDeps {
   logger: Logger;
   config: Pick<AppConfig, 'hubspot'>;
   now?: () => Date;
+  /** HubSpot's per-app budget by default; the demo raises it for its local sandbox. */
+  hubspotBudget?: Partial<RateBudget>;
 }
 
 /**
@@ -36,6 +38,7 @@ export function createRuntime(deps: RuntimeDeps) {
     if (!crm) {
       crm = createHubSpotCrm({
         portalId,
+        ...(deps.hubspotBudget ? { budget: deps.hubspotBudget } : {}),
         ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
         accessToken: () =>
           accessToken(

@@ -1,6 +1,6 @@
-import { describe, expect, it } from '@jest/globals';
 import { Text } from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
+import { describe, expect, it } from '@jest/globals';
 
 function Hello({ name }: { name: string }) {
   return <Text>Hello {name}</Text>;
