@@ -1,0 +1,329 @@
+import { dueDate as dueDateFor } from '../billing/payment-terms.js';
+import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
+import { type BillingSchedule, BillingScheduleSchema, type ScheduledInvoice } from '../billing/schedule-model.js';
+import { type CalendarDay, startOfDayIn, todayIn } from '../core/dates.js';
+import { DomainError } from '../core/errors.js';
+import type { CreatedInvoice, FinanceSystem, FinanceSystemId, InvoiceDraft } from '../integrations/finance/port.js';
+import { financeStore, type HeldInvoiceRow, portalsWithDueInvoices } from '../store/finance-store.js';
+import { type BillingSetupRow, portalStore } from '../store/portal-store.js';
+import {
+  classifyFailure,
+  type FinanceJobDeps,
+  JOB_KEYS,
+  queueReceivablesRefresh,
+  type ScheduledInvoicesJobData,
+  SetupProblem,
+} from './finance-jobs.js';
+import { QUEUES } from './queue.js';
+
+/**
+ * Scheduled invoices: QuickBooks has no drafts, so we hold every invoice of a schedule in `scheduled_invoices` and
+ * create each in the finance system on its issue date (a sweep, hourly, judging "today" in each portal's time zone)
+ * or when its trigger happens (a milestone accepted). Xero and Stripe get drafts at setup for dated invoices;
+ * triggered ones are created as drafts when their trigger happens, through the same path.
+ *
+ * Each invoice is one billing step `invoice:<key>` with key `<setupId>:invoice:<key>` (the vendor's idempotency
+ * key) and reference `<setupId>:<key>` (stored on the vendor's invoice). An attempt is recorded before the vendor
+ * call; a later attempt first looks the reference up, so a crash between the vendor's answer and our record never
+ * creates a second invoice. Every created invoice adds an `invoice_timing` fact (trigger → creation) for the
+ * "invoices created more than 48 h after their trigger" metric.
+ */
+
+/** What issuing one held invoice needs; built once per setup. */
+export interface IssueContext {
+  portalId: number;
+  setup: BillingSetupRow;
+  plan: BillingPlan;
+  schedule: BillingSchedule;
+  finance: FinanceSystem;
+  customerId: string;
+  poNumber: string | undefined;
+  timeZone: string;
+  now: () => Date;
+  /** Called at each crash-safe point (tests throw from it to play a crash). */
+  checkpoint: (name: string) => Promise<void>;
+  /** When the acceptance-triggered invoices' trigger happened (the handoff's acceptance). */
+  acceptedAt: Date | null;
+}
+
+/**
+ * The invoice that a milestone's acceptance issues, with its dates: issued the day it was accepted, due by the
+ * plan's payment terms. Pure.
+ * @example milestoneTrigger(schedule, 'net_30', 'm1', '2026-05-04') // { key: 'c0-m:m1', issueDate: '2026-05-04', dueDate: '2026-06-03' }
+ */
+export function milestoneTrigger(
+  schedule: BillingSchedule,
+  paymentTerms: string,
+  milestoneId: string,
+  acceptedOn: CalendarDay,
+): { key: string; issueDate: CalendarDay; dueDate: CalendarDay } {
+  const invoice = schedule.invoices.find((i) => i.trigger === 'milestone' && i.milestoneId === milestoneId);
+  if (!invoice) {
+    const known = schedule.invoices.flatMap((i) => (i.milestoneId ? [i.milestoneId] : []));
+    throw new DomainError(
+      'not_found',
+      `This billing schedule has no milestone "${milestoneId}"${known.length ? ` (its milestones: ${known.join(', ')})` : ''}`,
+      'milestoneId',
+    );
+  }
+  return { key: invoice.key, issueDate: acceptedOn, dueDate: dueDateFor(acceptedOn, paymentTerms) };
+}
+
+/**
+ * Our invoice draft for a scheduled invoice. Lines without an exact quantity × unit price (prorated ones) go as
+ * one unit of their amount. Pure.
+ * @example invoiceDraftOf(invoice, { customerId: '58', reference: 's1:c0-p1', status: 'issued', … })
+ */
+export function invoiceDraftOf(
+  invoice: ScheduledInvoice,
+  input: {
+    customerId: string;
+    reference: string;
+    issueDate: CalendarDay;
+    dueDate: CalendarDay;
+    paymentTerms: string;
+    poNumber?: string | undefined;
+    status: 'draft' | 'issued';
+  },
+): InvoiceDraft {
+  if (invoice.document === 'credit_note') {
+    throw new SetupProblem(
+      `Invoice ${invoice.key} is a credit note (${invoice.total.amount} ${invoice.total.currency}); credit notes are not created automatically yet — issue it by hand in the finance system and cancel it here`,
+    );
+  }
+  return {
+    customerId: input.customerId,
+    reference: input.reference,
+    issueDate: input.issueDate,
+    dueDate: input.dueDate,
+    currency: invoice.total.currency,
+    paymentTerms: input.paymentTerms,
+    ...(input.poNumber ? { poNumber: input.poNumber } : {}),
+    status: input.status,
+    lines: invoice.lines.map((l) => {
+      const exact = l.quantity !== undefined && l.unitPrice !== undefined;
+      return {
+        description: l.description,
+        quantity: exact ? (l.quantity as number) : 1,
+        unitAmount: exact ? (l.unitPrice as InvoiceDraft['lines'][number]['unitAmount']) : l.amount,
+        amount: l.amount,
+        ...(l.periodStart ? { periodStart: l.periodStart } : {}),
+        ...(l.periodEnd ? { periodEnd: l.periodEnd } : {}),
+      };
+    }),
+  };
+}
+
+/** QuickBooks invoices post on creation; Xero and Stripe take drafts that finance approves. */
+export function createdStatusFor(system: FinanceSystemId): 'draft' | 'issued' {
+  return system === 'quickbooks' ? 'issued' : 'draft';
+}
+
+/**
+ * Creates one held invoice in the finance system exactly once and records it (row, step, timing fact) in one
+ * transaction. Returns the vendor's invoice.
+ * @example await issueHeldInvoice(db, ctx, row)
+ */
+export async function issueHeldInvoice(
+  db: FinanceJobDeps['db'],
+  ctx: IssueContext,
+  row: HeldInvoiceRow,
+): Promise<CreatedInvoice> {
+  const { setup } = ctx;
+  const invoice = ctx.schedule.invoices.find((i) => i.key === row.key);
+  if (!invoice) throw new SetupProblem(`Scheduled invoice ${row.key} is not in this setup's schedule`, 'not_found');
+  if (!row.issueDate)
+    throw new SetupProblem(`Scheduled invoice ${row.key} has no issue date yet (its trigger has not happened)`);
+  const status = createdStatusFor(setup.system);
+  const store = financeStore(db, ctx.portalId);
+  const step = `invoice:${row.key}`;
+  const { key, earlierAttempt } = await store.steps.begin(setup.id, step);
+  const reference = `${setup.id}:${row.key}`;
+  const draft = invoiceDraftOf(invoice, {
+    customerId: ctx.customerId,
+    reference,
+    issueDate: row.issueDate,
+    dueDate: row.dueDate ?? invoice.dueDate ?? dueDateFor(row.issueDate, ctx.plan.paymentTerms),
+    paymentTerms: ctx.plan.paymentTerms,
+    poNumber: ctx.poNumber,
+    status,
+  });
+  // Only an earlier attempt can have left an invoice behind; looking first costs requests, so only then.
+  const found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
+  const created = found ?? (await ctx.finance.createInvoice(draft, key));
+  await ctx.checkpoint(`${step}:vendor`);
+  const at = ctx.now();
+  const triggerAt =
+    row.trigger === 'milestone' && row.triggeredAt
+      ? row.triggeredAt
+      : row.trigger === 'acceptance' && ctx.acceptedAt
+        ? ctx.acceptedAt
+        : startOfDayIn(row.issueDate, ctx.timeZone);
+  await db.transaction(async (tx) => {
+    const t = financeStore(tx, ctx.portalId);
+    await t.held.created(setup.id, row.key, {
+      status,
+      financeInvoiceId: created.id,
+      number: created.number ?? null,
+      at,
+    });
+    await t.steps.done(setup.id, step, {
+      financeInvoiceId: created.id,
+      number: created.number ?? null,
+      url: created.url,
+      status: created.status,
+      reference,
+      recovered: found !== null,
+    });
+    await t.facts.append('invoice_timing', reference, at, {
+      invoiceId: reference,
+      dealId: setup.dealId,
+      trigger:
+        row.trigger === 'milestone'
+          ? 'milestone_accepted'
+          : row.trigger === 'acceptance'
+            ? 'handoff_accepted'
+            : 'issue_date',
+      triggerAt: triggerAt.toISOString(),
+      createdAt: at.toISOString(),
+      delayHours: Math.round(((at.getTime() - triggerAt.getTime()) / 3_600_000) * 100) / 100,
+      system: setup.system,
+      financeInvoiceId: created.id,
+      status,
+    });
+  });
+  await ctx.checkpoint(`${step}:recorded`);
+  return created;
+}
+
+/**
+ * The setup's issue context from what the setup recorded (plan, schedule, customer step, PO step).
+ * @example const ctx = await issueContextFor(deps, 42, setup, finance, checkpoint)
+ */
+export async function issueContextFor(
+  deps: FinanceJobDeps,
+  portalId: number,
+  setup: BillingSetupRow,
+  finance: FinanceSystem,
+  checkpoint: IssueContext['checkpoint'],
+): Promise<IssueContext> {
+  const store = portalStore(deps.db, portalId);
+  const steps = await financeStore(deps.db, portalId).steps.all(setup.id);
+  const customer = steps.get('customer');
+  const customerId = customer?.status === 'done' ? String(customer.outcome?.customerId ?? '') : '';
+  if (!customerId) throw new SetupProblem('Billing setup has no finance customer yet; run billing setup first');
+  const po = steps.get('po')?.outcome?.poNumber;
+  const settings = await store.installation.settings();
+  const handoff = await store.handoffs.get(setup.handoffId);
+  return {
+    portalId,
+    setup,
+    plan: BillingPlanSchema.parse(setup.plan),
+    schedule: BillingScheduleSchema.parse(setup.schedule),
+    finance,
+    customerId,
+    poNumber: typeof po === 'string' && po ? po : undefined,
+    timeZone: settings.timeZone,
+    now: deps.now ?? (() => new Date()),
+    checkpoint,
+    acceptedAt: handoff?.handoff.decidedAt ? new Date(handoff.handoff.decidedAt) : null,
+  };
+}
+
+/** What one run issued and what it could not. */
+export interface IssueReport {
+  issued: Array<{ setupId: string; key: string; financeInvoiceId: string }>;
+  failed: Array<{ setupId: string; key: string; message: string }>;
+}
+
+/**
+ * Issues every held invoice of a portal (or of one setup) whose issue date has come in the portal's time zone.
+ * A failure a person must fix is kept on the invoice row and in the handoff's thread, and the others still go;
+ * a temporary one (vendor down, budget spent) is thrown after the rest, so the queue retries the run.
+ * @example await issueDueInvoices(deps, { portalId: 42 })
+ */
+export async function issueDueInvoices(
+  deps: FinanceJobDeps,
+  data: { portalId: number; setupId?: string },
+): Promise<IssueReport> {
+  const now = deps.now ?? (() => new Date());
+  const store = portalStore(deps.db, data.portalId);
+  const fstore = financeStore(deps.db, data.portalId);
+  const settings = await store.installation.settings();
+  const today = todayIn(settings.timeZone, now());
+  const due = (await fstore.held.due(today)).filter((r) => !data.setupId || r.setupId === data.setupId);
+  const report: IssueReport = { issued: [], failed: [] };
+  let retryLater: unknown;
+  const bySetup = new Map<string, HeldInvoiceRow[]>();
+  for (const row of due) bySetup.set(row.setupId, [...(bySetup.get(row.setupId) ?? []), row]);
+
+  for (const [setupId, rows] of bySetup) {
+    const setup = await store.billing.setup(setupId);
+    if (!setup) continue;
+    let ctx: IssueContext;
+    try {
+      const { finance } = await deps.gateway.forPortal(data.portalId, { system: setup.system, subject: setupId });
+      ctx = await issueContextFor(deps, data.portalId, setup, finance, async () => {});
+    } catch (e) {
+      const verdict = classifyFailure(e);
+      if (!verdict.final) retryLater ??= e;
+      for (const row of rows) report.failed.push({ setupId, key: row.key, message: verdict.message });
+      deps.logger.warn({ err: e, setupId }, 'cannot issue scheduled invoices of this setup');
+      continue;
+    }
+    let issuedAny = false;
+    for (const row of rows) {
+      try {
+        const created = await issueHeldInvoice(deps.db, ctx, row);
+        report.issued.push({ setupId, key: row.key, financeInvoiceId: created.id });
+        issuedAny = true;
+      } catch (e) {
+        const verdict = classifyFailure(e);
+        report.failed.push({ setupId, key: row.key, message: verdict.message });
+        await fstore.held.failed(setupId, row.key, verdict.message);
+        if (!verdict.final) {
+          retryLater ??= e;
+          continue;
+        }
+        await fstore.steps.failed(setupId, `invoice:${row.key}`, { message: verdict.message, kind: verdict.kind });
+        await store.events.append([
+          {
+            handoffId: setup.handoffId,
+            type: 'invoice_failed',
+            actor: 'system',
+            at: now().toISOString(),
+            payload: { setupId, invoiceKey: row.key, error: verdict.message, kind: verdict.kind, system: setup.system },
+          },
+        ]);
+      }
+    }
+    if (issuedAny) {
+      await queueReceivablesRefresh(deps.queue, {
+        portalId: data.portalId,
+        system: setup.system,
+        customerId: ctx.customerId,
+      }).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not queue a receivables refresh'));
+    }
+  }
+  if (retryLater) throw retryLater;
+  return report;
+}
+
+/**
+ * The `scheduled-invoices` worker: without a portal it is the sweep and queues one run per portal that has
+ * something due; with a portal it issues what is due there.
+ * @example await runScheduledInvoices(deps, {}) // sweep
+ */
+export async function runScheduledInvoices(
+  deps: FinanceJobDeps,
+  data: ScheduledInvoicesJobData,
+): Promise<IssueReport | { queued: number[] }> {
+  if (data.portalId !== undefined) {
+    return issueDueInvoices(deps, { portalId: data.portalId, ...(data.setupId ? { setupId: data.setupId } : {}) });
+  }
+  const portals = await portalsWithDueInvoices(deps.db, (deps.now ?? (() => new Date()))());
+  for (const portalId of portals) {
+    await deps.queue?.send(QUEUES.scheduledInvoices.name, { portalId }, { singletonKey: JOB_KEYS.issue(portalId) });
+  }
+  return { queued: portals };
+}
