@@ -13,6 +13,7 @@ import { saveSettings } from './saveSettings.js';
 import { saveTemplate } from './saveTemplate.js';
 import { submitHandoff } from './submitHandoff.js';
 import { syncBillingSetup } from './syncBillingSetup.js';
+import { validateHandoff } from './validateHandoff.js';
 
 /** Every backend function the cards call, mounted at POST /api/<name>. */
 export const HANDLERS = [
@@ -23,6 +24,7 @@ export const HANDLERS = [
   requestException,
   decideException,
   syncBillingSetup,
+  validateHandoff,
   getPaymentStatus,
   getSettings,
   saveSettings,

@@ -180,6 +180,22 @@ export const DecideExceptionInput = z.object({
 
 export const SyncBillingSetupInput = z.object({ dealId: Id, handoffId: z.string().min(1) });
 
+/** Judges values against a template without storing anything (a card can check a draft before saving it). */
+export const ValidateHandoffInput = z.object({
+  templateId: z.string().min(1, 'is required'),
+  values: z.record(z.string(), z.unknown()),
+});
+
+export const ValidationViewSchema = z.object({
+  templateId: z.string(),
+  templateVersion: z.number().int(),
+  percentComplete: z.number().int().min(0).max(100),
+  complete: z.boolean(),
+  fields: z.array(FieldViewSchema.omit({ value: true })),
+  suggestions: z.array(z.object({ field: z.string(), kind: z.string(), message: z.string() })),
+});
+export type ValidationView = z.infer<typeof ValidationViewSchema>;
+
 // ---------------------------------------------------------------- payment status
 
 export const GetPaymentStatusInput = z.object({ objectType: z.enum(['company', 'deal']), objectId: Id });
@@ -295,6 +311,7 @@ export const API = {
   requestException: { input: RequestExceptionInput, output: HandoffViewSchema },
   decideException: { input: DecideExceptionInput, output: HandoffViewSchema },
   syncBillingSetup: { input: SyncBillingSetupInput, output: HandoffViewSchema },
+  validateHandoff: { input: ValidateHandoffInput, output: ValidationViewSchema },
   getPaymentStatus: { input: GetPaymentStatusInput, output: PaymentStatusViewSchema },
   ...SETTINGS_API,
 } as const;

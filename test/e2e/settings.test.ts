@@ -60,6 +60,23 @@ describe('settings and metrics through the card API', () => {
     expect(bad.body.path).toContain('rejectionReasons');
   });
 
+  it('validates values against a template without storing anything, naming each problem', async () => {
+    const res = await post(
+      'validateHandoff',
+      { templateId: 'default-cs-to-finance', values: { poRequired: true, paymentTerms: 'net_90' } },
+      REP,
+    );
+    expect(res.status).toBe(200);
+    const po = res.body.fields.find((f: { key: string }) => f.key === 'poNumber');
+    expect(po).toMatchObject({ status: 'missing' });
+    expect(res.body.fields.find((f: { key: string }) => f.key === 'paymentTerms').status).toBe('needs_approval');
+    expect(res.body.complete).toBe(false);
+    expect((await post('validateHandoff', { templateId: 'nope', values: {} }, REP)).status).toBe(404);
+    expect(
+      (await post('validateHandoff', { templateId: 'default-cs-to-finance', values: { madeUp: 1 } }, REP)).status,
+    ).toBe(400);
+  });
+
   it('answers the revenue-readiness metrics for a portal with no history yet', async () => {
     const res = await post('getMetrics', {}, REP);
     expect(res.status).toBe(200);
