@@ -56,3 +56,16 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   }
   return out;
 }
+
+/**
+ * The DomainError in an error's cause chain, if any: layers that wrap failures (an HTTP client around a token
+ * getter, say) keep the original as `cause`, and the person should still see its code and message.
+ * @example domainErrorIn(new Error('wrapped', { cause: new DomainError('forbidden', 'uninstalled') }))?.code // 'forbidden'
+ */
+export function domainErrorIn(e: unknown): DomainError | undefined {
+  for (let cur: unknown = e, depth = 0; cur && depth < 10; depth++) {
+    if (isDomainError(cur)) return cur;
+    cur = cur instanceof Error ? cur.cause : undefined;
+  }
+  return undefined;
+}

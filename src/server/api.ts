@@ -2,7 +2,7 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { CallingUser, Handler } from '../../serverless/handler.js';
-import { isDomainError } from '../core/errors.js';
+import { domainErrorIn } from '../core/errors.js';
 import { parseInput } from '../core/validate.js';
 import { verifyHubSpotSignatureV3 } from '../integrations/hubspot/signature.js';
 
@@ -102,8 +102,9 @@ export function apiRouter<S>(options: ApiOptions<S>): Router {
       options.logger.debug({ handler: handler.name, ms: Date.now() - started }, 'handled');
       res.status(200).json(out.data);
     } catch (e) {
-      if (isDomainError(e)) {
-        res.status(STATUS[e.code] ?? 400).json(e.toJSON());
+      const domain = domainErrorIn(e);
+      if (domain) {
+        res.status(STATUS[domain.code] ?? 400).json(domain.toJSON());
         return;
       }
       options.logger.error({ err: e, handler: handler.name }, 'handler failed');

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { CallingUser } from '../../serverless/handler.js';
+import { uninstallPortal } from '../app/install.js';
 import type { AppServices } from '../app/services.js';
 import { VENDOR_CAPABILITIES } from '../billing/vendor-capabilities.js';
 import type { AppConfig } from '../config.js';
@@ -11,7 +12,7 @@ import { accessOf } from '../settings/portal-settings.js';
 import type { Db } from '../store/db.js';
 import { portalStore } from '../store/portal-store.js';
 import type { SecretBox } from '../store/secrets.js';
-import { accessToken } from '../store/tokens.js';
+import { accessToken, ReconnectNeeded } from '../store/tokens.js';
 
 export interface RuntimeDeps {
   db: Db;
@@ -40,26 +41,43 @@ export function createRuntime(deps: RuntimeDeps) {
         portalId,
         ...(deps.hubspotBudget ? { budget: deps.hubspotBudget } : {}),
         ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
-        accessToken: () =>
-          accessToken(
-            deps.db,
-            deps.box,
-            { table: 'installations', portalId },
-            async (refreshToken) => {
-              const t = await refreshTokens({
-                clientId: hubspot.clientId,
-                clientSecret: hubspot.clientSecret,
-                refreshToken,
-                ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
-              });
-              return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt };
-            },
-            deps.now,
-          ),
+        accessToken: () => tokenFor(portalId),
       });
       clients.set(portalId, crm);
     }
     return crm;
+  }
+
+  /**
+   * The portal's HubSpot access token. HubSpot refuses a refresh token only once the app was uninstalled from the
+   * portal, so a refusal marks the installation uninstalled (tokens dropped, history kept) and later requests get a
+   * plain "not installed" answer instead of failing calls.
+   */
+  async function tokenFor(portalId: number): Promise<string> {
+    try {
+      return await accessToken(
+        deps.db,
+        deps.box,
+        { table: 'installations', portalId },
+        async (refreshToken) => {
+          const t = await refreshTokens({
+            clientId: hubspot.clientId,
+            clientSecret: hubspot.clientSecret,
+            refreshToken,
+            ...(hubspot.apiBaseUrl ? { basePath: hubspot.apiBaseUrl } : {}),
+          });
+          return { accessToken: t.accessToken, refreshToken: t.refreshToken, expiresAt: t.expiresAt };
+        },
+        deps.now,
+      );
+    } catch (e) {
+      if (e instanceof ReconnectNeeded) {
+        await uninstallPortal(deps.db, portalId);
+        clients.delete(portalId);
+        throw new DomainError('forbidden', `Revenue Handoff was uninstalled from HubSpot account ${portalId}`);
+      }
+      throw e;
+    }
   }
 
   async function services(portalId: number): Promise<AppServices> {
