@@ -36,5 +36,11 @@ export default {
       displayName: 'properties',
       testMatch: ['<rootDir>/test/**/*.property.test.ts'],
     },
+    {
+      // The card preview in Debian's Chromium (playwright-core); skipped with a message when it is not installed.
+      ...common,
+      displayName: 'browser',
+      testMatch: ['<rootDir>/test/browser/**/*.test.ts'],
+    },
   ],
 };

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../config.js';
 import { seedDemo } from '../demo/seed.js';
 import { startDemoSandboxes } from '../demo/start.js';
+import { previewRouter } from '../preview/router.js';
 import { compose } from './compose.js';
 import { createLogger } from './logger.js';
 
@@ -16,7 +17,13 @@ async function main(): Promise<void> {
   const app = await compose(
     config,
     logger,
-    demo ? { hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 } } : {},
+    demo
+      ? {
+          hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 },
+          // The demo's landing page and card preview (GET / and /preview/...); never mounted with real credentials.
+          extraRouters: (c) => [previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot })],
+        }
+      : {},
   );
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (${config.pgliteDataDir})`;
   logger.info({ database: app.db.kind }, `database ready: ${where}`);
