@@ -43,6 +43,8 @@ export interface BillingSetupOptions {
   /** Called at every crash-safe point; tests throw from it to play a worker killed there. */
   checkpoint?: (name: string) => void | Promise<void>;
   onRetry?: (retry: FinanceRetry) => void;
+  /** How long to wait for the acceptance to record billing_pending (default 10 s). */
+  pendingGraceMs?: number;
 }
 
 export type BillingSetupOutcome =
@@ -135,7 +137,7 @@ export async function runBillingSetup(
     // live: done; failed: waits for a person's retry (syncBillingSetup sets it pending and queues a new job).
     return { status: 'skipped', reason: `billing setup is ${setup.status}` };
   }
-  const stored = await store.handoffs.get(setup.handoffId);
+  const stored = await pendingHandoff(deps, job.portalId, setup, now, options.pendingGraceMs ?? PENDING_GRACE_MS);
   if (!stored) return { status: 'skipped', reason: `no handoff ${setup.handoffId}` };
 
   await store.billing.markStatus(setup.id, 'running');
@@ -252,6 +254,46 @@ export async function runBillingSetup(
     }
     await failSetup(deps, job.portalId, setup, step, verdict, now());
     return { status: 'failed', error: { ...verdict, step } };
+  }
+}
+
+/** How long a job waits for the request that queued it to record `billing_pending` before doing so itself. */
+const PENDING_GRACE_MS = 10_000;
+
+/**
+ * The handoff, once it says billing_pending. The acceptance queues this job and then records the new state, so a
+ * fast worker can see `accepted` for a moment; it waits for that write rather than racing it. Still `accepted`
+ * after the grace period (the request died in between), the job records billing_started itself.
+ */
+async function pendingHandoff(
+  deps: FinanceJobDeps,
+  portalId: number,
+  setup: BillingSetupRow,
+  now: () => Date,
+  graceMs: number,
+): Promise<StoredHandoff | null> {
+  const store = portalStore(deps.db, portalId);
+  const deadline = Date.now() + graceMs;
+  for (;;) {
+    const stored = await store.handoffs.get(setup.handoffId);
+    if (stored?.handoff.state !== 'accepted') return stored;
+    if (Date.now() >= deadline) {
+      const { handoff, event } = transition(stored.handoff, { type: 'start_billing' }, SYSTEM_ACTOR, now());
+      return store.transaction(async (tx) => {
+        const saved = await tx.handoffs.update({ ...stored, handoff });
+        await tx.events.append([
+          {
+            handoffId: event.handoffId,
+            type: event.type,
+            actor: event.actor,
+            at: event.at,
+            payload: { from: event.from, to: event.to, setupId: setup.id, note: 'Recorded by the billing-setup job' },
+          },
+        ]);
+        return saved;
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

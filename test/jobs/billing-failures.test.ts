@@ -136,4 +136,37 @@ describe.each(testDatabases())('billing setup failures on $name', ({ open }) => 
     const events = await portalStore(h.db, PORTAL).events.list(s.handoffId);
     expect(String(events.at(-1)?.payload.vendorMessage)).toMatch(/Required param missing/);
   });
+
+  it('waits for the acceptance to record billing_pending, and records it itself when nobody does', async () => {
+    h.resetVendors();
+    await h.connect('quickbooks');
+    const store = portalStore(h.db, PORTAL);
+    const accepted = async (name: string) => {
+      const s = await h.seedSetup({ system: 'quickbooks', name });
+      const stored = await store.handoffs.get(s.handoffId);
+      if (!stored) throw new Error('lost the handoff');
+      await store.handoffs.update({ ...stored, handoff: { ...stored.handoff, state: 'accepted' } });
+      return s;
+    };
+    // The request that queued the job writes billing_pending a moment later.
+    const racing = await accepted('Racing');
+    const job = runBillingSetup(h.deps, { portalId: PORTAL, setupId: racing.setupId, handoffId: racing.handoffId });
+    await new Promise((r) => setTimeout(r, 300));
+    const stored = await store.handoffs.get(racing.handoffId);
+    if (!stored) throw new Error('lost the handoff');
+    await store.handoffs.update({ ...stored, handoff: { ...stored.handoff, state: 'billing_pending' } });
+    expect(await job).toMatchObject({ status: 'live' });
+    expect((await store.handoffs.get(racing.handoffId))?.handoff.state).toBe('billing_live');
+
+    // Nobody does (the request died after queueing): the job records billing_started, then goes live.
+    const orphan = await accepted('Orphaned');
+    const outcome = await runBillingSetup(
+      h.deps,
+      { portalId: PORTAL, setupId: orphan.setupId, handoffId: orphan.handoffId },
+      { pendingGraceMs: 200 },
+    );
+    expect(outcome).toMatchObject({ status: 'live' });
+    const events = (await store.events.list(orphan.handoffId)).map((e) => e.type);
+    expect(events).toEqual(['billing_started', 'billing_live']);
+  });
 });

@@ -115,7 +115,7 @@ export interface Harness {
   sent: SentJob[];
   clock: { now: Date };
   financeConfig: FinanceConfig;
-  /** Fresh vendor sandboxes (the old ones' state is gone). */
+  /** Fresh vendor sandboxes (the old ones' state is gone; the next connect() forgets links into them). */
   resetVendors(options?: {
     qbo?: Parameters<typeof createQuickBooksSandbox>[0];
     xero?: Parameters<typeof createXeroSandbox>[0];
@@ -151,7 +151,10 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
   const h = {} as Harness;
   h.clock = clock;
   h.hubspot = hubspot;
+  // Fresh books hand out the same ids again; links into the old books must go with them (see connect()).
+  let freshBooks = false;
   h.resetVendors = (o = {}) => {
+    freshBooks = true;
     h.qbo = createQuickBooksSandbox({ now: vendorNow, oauth: QBO_OAUTH_CLIENT, ...o.qbo });
     h.xero = createXeroSandbox({
       now: vendorNow,
@@ -214,6 +217,10 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
   h.regateway({});
 
   h.connect = async (system) => {
+    if (freshBooks) {
+      await db.query('DELETE FROM finance_links WHERE portal_id = $1', [PORTAL]);
+      freshBooks = false;
+    }
     const tenantId = system === 'quickbooks' ? h.qbo.realmId : system === 'xero' ? h.xero.tenantId : 'stripe';
     const accessToken =
       system === 'quickbooks' ? h.qbo.accessToken : system === 'xero' ? h.xero.accessToken : h.stripe.apiKey;
