@@ -1,16 +1,19 @@
 import type { AddressInfo } from 'node:net';
 import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
-import { type AppConfig, DEMO_CLIENT_SECRET } from '../config.js';
+import type { AppConfig } from '../config.js';
 import { signHubSpotV3 } from '../integrations/hubspot/signature.js';
 import { PREVIEW_USER_HEADER, type PreviewPerson } from './bootstrap.js';
 
 /** How long the proxy waits for the card API before answering 504 (HubSpot's own limit is 15 s). */
 const FORWARD_TIMEOUT_MS = 15_000;
 
-/** Refuses unless this is the demo and its secret is the public demo secret: the proxy signs anything it is sent. */
+/**
+ * Refuses unless this is the demo: the proxy signs whatever it is sent, so it exists only while the app has no
+ * HubSpot credentials (config.demo), when the signing secret is the demo's (DEMO_CLIENT_SECRET) and no real app's.
+ */
 export function assertDemo(config: AppConfig): void {
-  if (!config.demo || config.hubspot.clientSecret !== DEMO_CLIENT_SECRET) {
+  if (!config.demo) {
     throw new Error(
       'The card preview signs requests with the demo client secret; it is mounted only in demo mode (no HubSpot credentials)',
     );
