@@ -33,7 +33,10 @@ describeWithChromium('npm start (demo) in Chromium', () => {
     });
     const child = server;
     url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`npm start printed no URL in time:\n${output}`)), START_MS - 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`npm start printed no URL in time:\n${output}`)),
+        START_MS - 10_000,
+      );
       const read = (chunk: Buffer) => {
         output += chunk.toString();
         const m = /Revenue Handoff is running → (http:\/\/\S+)/.exec(output);
