@@ -34,9 +34,10 @@ export function describeWithChromium(name: string, body: () => void): void {
     });
     return;
   }
-  console.warn(
-    `Skipping the browser tests "${name}": ${CHROMIUM_PATH} is missing. Install Debian's Chromium with ` +
-      '`sudo apt-get install chromium` (or set CHROMIUM_PATH) to run them.',
+  // Straight to stderr: jest swallows console output of a file whose tests are all skipped.
+  process.stderr.write(
+    `\nSkipping the browser tests "${name}": ${CHROMIUM_PATH} is missing. Install Debian's Chromium with ` +
+      '`sudo apt-get install chromium` (or set CHROMIUM_PATH) to run them.\n',
   );
   describe.skip(name, body);
 }
