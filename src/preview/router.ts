@@ -16,8 +16,11 @@ export interface PreviewRouterOptions {
   logger: Logger;
   /** The demo's local HubSpot sandbox: the records the pages show. */
   hubspot: HubSpotSandbox;
-  /** Test seam: the bundle to serve (default: built once with esbuild when the router is created). */
-  bundle?: Promise<BundleState>;
+  /**
+   * Test seam: the bundle to serve, or null to act as if esbuild were not installed. Default: built once with
+   * esbuild when the router is created, if esbuild is installed.
+   */
+  bundle?: Promise<BundleState> | null;
 }
 
 const HOW_TO_ENABLE =
@@ -37,15 +40,15 @@ export function previewRouter(options: PreviewRouterOptions): Router {
   const router = express.Router();
   const people = demoPeople();
   const directory = demoDirectory(options);
-  const available = options.bundle !== undefined || esbuildInstalled();
+  const source =
+    options.bundle === undefined ? (esbuildInstalled() ? buildPreviewBundle(logger) : null) : options.bundle;
   let bundleState: BundleState | null = null;
-  const bundle = available
-    ? (options.bundle ?? buildPreviewBundle(logger)).then((s) => {
-        bundleState = s;
-        return s;
-      })
-    : null;
-  if (!available) logger.warn('preview: esbuild is not installed, so the card preview is not mounted');
+  const bundle =
+    source?.then((s) => {
+      bundleState = s;
+      return s;
+    }) ?? null;
+  if (!bundle) logger.warn('preview: esbuild is not installed, so the card preview is not mounted');
 
   const personOf = (req: Request, fallback: string): PreviewPerson => {
     const key = typeof req.query.as === 'string' ? req.query.as : fallback;
