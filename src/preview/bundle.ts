@@ -16,14 +16,22 @@ export interface Asset {
 
 export type BundleState = { ok: true; assets: Map<string, Asset>; ms: number } | { ok: false; reason: string };
 
-/** Whether esbuild (a devDependency) is installed: without it the preview is not mounted. */
-export function esbuildInstalled(): boolean {
-  try {
-    require.resolve('esbuild');
-    return true;
-  } catch {
-    return false;
-  }
+/**
+ * The development dependencies the preview is built from: esbuild bundles it, and the browser code needs react-dom
+ * and remote-ui's host. (esbuild alone is not enough evidence: tsx, which runs the server, depends on it too.)
+ */
+export const PREVIEW_TOOLS = ['esbuild', 'react-dom', '@remote-ui/core', '@remote-ui/react'] as const;
+
+/** Which of PREVIEW_TOOLS are not installed (e.g. after `npm ci --omit=dev`): any missing, no preview. */
+export function missingPreviewTools(): string[] {
+  return PREVIEW_TOOLS.filter((name) => {
+    try {
+      require.resolve(name);
+      return false;
+    } catch {
+      return true;
+    }
+  });
 }
 
 /** The folder of the installed @hubspot/ui-extensions package and its version. */

@@ -4,7 +4,7 @@ import type { AppConfig } from '../config.js';
 import type { HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
 import type { Db } from '../store/db.js';
 import { BOOTSTRAP_ELEMENT_ID, type PreviewBootstrap, type PreviewPage, type PreviewPerson } from './bootstrap.js';
-import { type BundleState, buildPreviewBundle, esbuildInstalled } from './bundle.js';
+import { type BundleState, buildPreviewBundle, missingPreviewTools } from './bundle.js';
 import { demoDirectory, demoPeople } from './directory.js';
 import { esc, PREVIEW_CSP, scriptJson } from './html.js';
 import { landingPage } from './landing.js';
@@ -17,21 +17,22 @@ export interface PreviewRouterOptions {
   /** The demo's local HubSpot sandbox: the records the pages show. */
   hubspot: HubSpotSandbox;
   /**
-   * Test seam: the bundle to serve, or null to act as if esbuild were not installed. Default: built once with
-   * esbuild when the router is created, if esbuild is installed.
+   * Test seam: the bundle to serve, or null to act as if the development dependencies were not installed. Default:
+   * built once with esbuild when the router is created, if they are installed.
    */
   bundle?: Promise<BundleState> | null;
 }
 
-const HOW_TO_ENABLE =
-  'It needs esbuild, a devDependency: run `npm install` (or `npm ci` without `--omit=dev`) and start again.';
+const howToEnable = (missing: ReadonlyArray<string>) =>
+  `It is built from development dependencies that are not installed (${missing.join(', ')}): run \`npm install\` ` +
+  '(or `npm ci` without `--omit=dev`) and start again.';
 
 /**
  * The demo's pages (ARCHITECTURE §6, `GET /` and `/preview/...`): the landing page; a record page for each deal and
  * company, the settings page and the app home, each rendering the REAL card components through the fake worker
  * host (client/extension-host.tsx); the browser bundle; and the demo-only signing proxy their `hubspot.fetch`
- * calls go through. Throws unless config.demo. Without esbuild only the landing page is mounted, saying how to
- * enable the rest.
+ * calls go through. Throws unless config.demo. Without the development dependencies (esbuild, react-dom,
+ * remote-ui) only the landing page is mounted, saying how to enable the rest.
  * @example compose(config, logger, { extraRouters: (c) => [previewRouter({ ...c, logger, hubspot })] })
  */
 export function previewRouter(options: PreviewRouterOptions): Router {
@@ -40,15 +41,17 @@ export function previewRouter(options: PreviewRouterOptions): Router {
   const router = express.Router();
   const people = demoPeople();
   const directory = demoDirectory(options);
+  const missing = options.bundle === undefined ? missingPreviewTools() : options.bundle === null ? ['esbuild'] : [];
   const source =
-    options.bundle === undefined ? (esbuildInstalled() ? buildPreviewBundle(logger) : null) : options.bundle;
+    options.bundle === undefined ? (missing.length === 0 ? buildPreviewBundle(logger) : null) : options.bundle;
   let bundleState: BundleState | null = null;
   const bundle =
     source?.then((s) => {
       bundleState = s;
       return s;
     }) ?? null;
-  if (!bundle) logger.warn('preview: esbuild is not installed, so the card preview is not mounted');
+  if (!bundle)
+    logger.warn({ missing }, 'preview: development dependencies are missing, so the card preview is not mounted');
 
   const personOf = (req: Request, fallback: string): PreviewPerson => {
     const key = typeof req.query.as === 'string' ? req.query.as : fallback;
@@ -62,7 +65,7 @@ export function previewRouter(options: PreviewRouterOptions): Router {
 
   router.get('/', async (req, res, next) => {
     try {
-      const unavailable = !bundle ? HOW_TO_ENABLE : bundleState && !bundleState.ok ? bundleState.reason : null;
+      const unavailable = !bundle ? howToEnable(missing) : bundleState && !bundleState.ok ? bundleState.reason : null;
       html(
         res,
         200,
