@@ -61,31 +61,15 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
- * Bundles the preview's browser code (src/preview/client/main.tsx, which imports the real cards) in memory with
- * esbuild: ES modules, one chunk per card entry so each `hubspot.extend` is captured on its own. `@remote-ui/react`
- * is resolved to the copy @hubspot/ui-extensions depends on, so host, remote root and the components' wrappers share
- * one remote-ui render context. Answers why not, instead of throwing, when esbuild is missing or the installed
- * ui-extensions is not the pinned release.
- * @example const state = await buildPreviewBundle(logger); if (state.ok) state.assets.get('main.js')
+ * Bundles browser code that renders cards through the fake worker host, in memory with esbuild: ES modules with
+ * code splitting (so each card entry imported with `import()` is its own chunk and its `hubspot.extend` is captured on
+ * its own), `@remote-ui/react` resolved to the copy @hubspot/ui-extensions depends on so that host, remote root and
+ * the components' fragment-prop wrappers share one remote-ui render context. Throws what esbuild reports.
+ * @example const assets = await bundleBrowser({ main: 'src/preview/client/main.tsx' }); assets.get('main.js')
  */
-export async function buildPreviewBundle(logger: Logger): Promise<BundleState> {
-  const started = Date.now();
+export async function bundleBrowser(entryPoints: Record<string, string>): Promise<Map<string, Asset>> {
+  const esbuild = await import('esbuild');
   const ui = uiExtensionsPackage();
-  if (ui.version !== PINNED_UI_EXTENSIONS_VERSION) {
-    return {
-      ok: false,
-      reason:
-        `The preview's fake worker host is pinned to @hubspot/ui-extensions ${PINNED_UI_EXTENSIONS_VERSION}, but ` +
-        `${ui.version} is installed. Check src/preview/client/extension-host.tsx against the new release, then ` +
-        'update PINNED_UI_EXTENSIONS_VERSION in src/preview/bootstrap.ts.',
-    };
-  }
-  let esbuild: typeof import('esbuild');
-  try {
-    esbuild = await import('esbuild');
-  } catch {
-    return { ok: false, reason: 'esbuild (a devDependency) is not installed' };
-  }
   const oneRemoteUi: import('esbuild').Plugin = {
     name: 'one-remote-ui-react',
     setup(build) {
@@ -100,33 +84,54 @@ export async function buildPreviewBundle(logger: Logger): Promise<BundleState> {
       });
     },
   };
-  try {
-    const result = await esbuild.build({
-      entryPoints: { main: path.join(here, 'client', 'main.tsx') },
-      bundle: true,
-      write: false,
-      splitting: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      jsx: 'automatic',
-      outdir: '/preview-assets',
-      entryNames: '[name]',
-      chunkNames: 'chunk-[hash]',
-      define: { 'process.env.NODE_ENV': '"development"' },
-      sourcemap: 'linked',
-      legalComments: 'none',
-      logLevel: 'silent',
-      plugins: [oneRemoteUi],
+  const result = await esbuild.build({
+    entryPoints,
+    bundle: true,
+    write: false,
+    splitting: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    outdir: '/preview-assets',
+    entryNames: '[name]',
+    chunkNames: 'chunk-[hash]',
+    define: { 'process.env.NODE_ENV': '"development"' },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'silent',
+    plugins: [oneRemoteUi],
+  });
+  const assets = new Map<string, Asset>();
+  for (const file of result.outputFiles) {
+    const name = path.basename(file.path);
+    assets.set(name, {
+      contents: file.contents,
+      contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream',
     });
-    const assets = new Map<string, Asset>();
-    for (const file of result.outputFiles) {
-      const name = path.basename(file.path);
-      assets.set(name, {
-        contents: file.contents,
-        contentType: CONTENT_TYPES[path.extname(name)] ?? 'application/octet-stream',
-      });
-    }
+  }
+  return assets;
+}
+
+/**
+ * The preview's browser code (src/preview/client/main.tsx, which imports the real cards), built once. Answers why
+ * not, instead of throwing, when the installed ui-extensions is not the pinned release or the build fails.
+ * @example const state = await buildPreviewBundle(logger); if (state.ok) state.assets.get('main.js')
+ */
+export async function buildPreviewBundle(logger: Logger): Promise<BundleState> {
+  const started = Date.now();
+  const ui = uiExtensionsPackage();
+  if (ui.version !== PINNED_UI_EXTENSIONS_VERSION) {
+    return {
+      ok: false,
+      reason:
+        `The preview's fake worker host is pinned to @hubspot/ui-extensions ${PINNED_UI_EXTENSIONS_VERSION}, but ` +
+        `${ui.version} is installed. Check src/preview/client/extension-host.tsx against the new release, then ` +
+        'update PINNED_UI_EXTENSIONS_VERSION in src/preview/bootstrap.ts.',
+    };
+  }
+  try {
+    const assets = await bundleBrowser({ main: path.join(here, 'client', 'main.tsx') });
     const ms = Date.now() - started;
     logger.info({ ms, files: assets.size }, 'preview: card bundle built');
     return { ok: true, assets, ms };

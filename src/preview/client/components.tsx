@@ -922,6 +922,20 @@ function TextArea(p: TextAreaProps) {
   );
 }
 
+/**
+ * A choice the card may control or not: shows the card's value, follows it when the card changes it (including back
+ * to nothing), and otherwise keeps what the person chose, as HubSpot's own inputs do.
+ */
+function useMirrored<T>(value: T): [T, (next: T) => void] {
+  const [local, setLocal] = useState(value);
+  const lastProp = useRef(value);
+  if (!Object.is(value, lastProp.current) && JSON.stringify(value) !== JSON.stringify(lastProp.current)) {
+    lastProp.current = value;
+    if (!Object.is(local, value)) setLocal(value);
+  }
+  return [local, setLocal];
+}
+
 const numberText = (n: number | undefined) => (n === undefined || Number.isNaN(n) ? '' : String(n));
 const parseNumber = (s: string) => (s.trim() === '' ? Number.NaN : Number(s.replace(/,/g, '')));
 
@@ -993,8 +1007,9 @@ function formatDate(d: BaseDate, format: DateInputProps['format']): string {
 
 function DateInput(p: DateInputProps) {
   const id = useId();
-  const value = isoOf(p.value ?? p.defaultValue);
+  const [value, setValue] = useMirrored(isoOf(p.value ?? p.defaultValue));
   const emit = (iso: string) => {
+    setValue(iso);
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(iso);
     if (!m) {
       p.onChange?.(null as never);
@@ -1045,7 +1060,8 @@ function DateInput(p: DateInputProps) {
 
 function Select(p: SelectProps) {
   const id = useId();
-  const index = p.options.findIndex((o) => o.value === p.value);
+  const [value, setValue] = useMirrored(p.value);
+  const index = p.options.findIndex((o) => o.value === value);
   return (
     <FieldFrame {...p} id={id}>
       <select
@@ -1058,7 +1074,9 @@ function Select(p: SelectProps) {
         aria-invalid={p.error || undefined}
         onChange={(e) => {
           const chosen = p.options[Number(e.target.value)];
-          if (chosen) p.onChange?.(chosen.value);
+          if (!chosen) return;
+          setValue(chosen.value);
+          p.onChange?.(chosen.value);
         }}
       >
         <option value="" disabled>
@@ -1076,7 +1094,11 @@ function Select(p: SelectProps) {
 
 function MultiSelect(p: MultiSelectProps) {
   const id = useId();
-  const selected = p.value ?? [];
+  const [selected, setSelected] = useMirrored(p.value ?? []);
+  const choose = (next: NonNullable<MultiSelectProps['value']>) => {
+    setSelected(next);
+    p.onChange?.(next);
+  };
   const chosen = p.options.filter((o) => selected.includes(o.value));
   const rest = p.options.filter((o) => !selected.includes(o.value));
   return (
@@ -1090,7 +1112,7 @@ function MultiSelect(p: MultiSelectProps) {
                 type="button"
                 className="rh-tag__remove"
                 aria-label={`Remove ${o.label}`}
-                onClick={() => p.onChange?.(selected.filter((v) => v !== o.value))}
+                onClick={() => choose(selected.filter((v) => v !== o.value))}
               >
                 ×
               </button>
@@ -1106,7 +1128,7 @@ function MultiSelect(p: MultiSelectProps) {
             aria-label={p.label}
             onChange={(e) => {
               const o = rest[Number(e.target.value)];
-              if (o) p.onChange?.([...selected, o.value]);
+              if (o) choose([...selected, o.value]);
             }}
           >
             <option value="" disabled>
