@@ -1,0 +1,451 @@
+/**
+ * `npm run bench`: ratios measured side by side in one run, loopback/in-process only, bounded in time.
+ * Prints a table and writes bench/results/latest.json. Nothing here asserts a timing. See bench/README.md.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { cpus } from 'node:os';
+import express from 'express';
+import { HANDLERS } from '../serverless/index.js';
+import { evaluateHandoff } from '../src/handoff/evaluate.js';
+import { DEFAULT_CS_TO_FINANCE } from '../src/handoff/templates/default-cs-to-finance.js';
+import { createQuickBooksSandbox } from '../src/integrations/finance/quickbooks/sandbox/index.js';
+import { signHubSpotV3 } from '../src/integrations/hubspot/signature.js';
+import { serveSandbox } from '../src/integrations/sandbox/transport.js';
+import { runBillingSetup } from '../src/jobs/billing-setup.js';
+import { refreshReceivables } from '../src/jobs/receivables.js';
+import { createApp } from '../src/server/app.js';
+import { createLogger } from '../src/server/logger.js';
+import { migrate } from '../src/store/migrate.js';
+import { openPglite } from '../src/store/pglite.js';
+import { completeFinanceData } from '../test/handoff/fixtures.js';
+import { startBackend } from '../test/support/backend.js';
+import { type Harness, openHarness, PORTAL, QBO_OAUTH_CLIENT } from '../test/support/finance-harness.js';
+import { signedPost, TEST_BASE_URL, TEST_CLIENT_SECRET } from '../test/support/signed.js';
+
+const SCALE = Math.max(1, Number(process.env.BENCH_SCALE ?? 1) || 1);
+const LAT_MIN = 80;
+const LAT_MAX = 200;
+/** (b): vendor time runs this many times faster than real time (QuickBooks' 500/min becomes 500 per 60/TIME_SCALE s). */
+const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 2);
+const sizes = {
+  closedWonRuns: 12 * SCALE,
+  backfillDeals: Number(process.env.BENCH_DEALS ?? 120 * SCALE),
+  backfillWorkers: 10,
+  cardLoads: 10 * SCALE,
+  webhookRequests: 2_000 * SCALE,
+  webhookEventsPerRequest: 5,
+  httpConcurrency: 16,
+  evaluations: 10_000 * SCALE,
+};
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] as number) : Number.NaN;
+};
+const r2 = (n: number) => Math.round(n * 100) / 100;
+
+async function openDb() {
+  const db = await openPglite();
+  await migrate(db);
+  return db;
+}
+
+/** A sandbox handler behind a uniformly random per-request delay; `injected` accumulates every delay paid. */
+function withLatency<T extends (r: Request) => Promise<Response>>(
+  handle: T,
+  meter: { injected: number; calls: number },
+) {
+  return async (r: Request) => {
+    const ms = LAT_MIN + Math.random() * (LAT_MAX - LAT_MIN);
+    meter.injected += ms;
+    meter.calls++;
+    await sleep(ms);
+    return handle(r);
+  };
+}
+
+/** Put the HubSpot sandbox behind the same latency (the harness's msw route calls `hubspot.handle` late-bound). */
+function slowHubSpot(h: Harness, meter: { injected: number; calls: number }) {
+  const orig = h.hubspot.handle.bind(h.hubspot);
+  (h.hubspot as { handle: (r: Request) => Promise<Response> }).handle = withLatency(orig, meter);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (a) accepted finance handoff → customer + schedule live in QuickBooks over loopback with 80–200 ms per request.
+async function closedWon() {
+  const h = await openHarness(openDb);
+  const meter = { injected: 0, calls: 0 };
+  const qbo = createQuickBooksSandbox({ oauth: QBO_OAUTH_CLIENT });
+  h.qbo = qbo;
+  const served = await serveSandbox(withLatency(qbo.handle, meter));
+  slowHubSpot(h, meter);
+  h.regateway({ quickbooks: { ...h.financeConfig.quickbooks!, apiBaseUrl: served.url } });
+  await h.connect('quickbooks');
+  const elapsed: number[] = [];
+  const ratios: number[] = [];
+  const calls: number[] = [];
+  for (let i = 0; i < sizes.closedWonRuns; i++) {
+    const s = await h.seedSetup({ system: 'quickbooks', name: `Latency ${i}` });
+    const before = { ...meter };
+    const t = performance.now();
+    const out = await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    const ms = performance.now() - t;
+    if (out.status !== 'live') throw new Error(`(a) setup not live: ${JSON.stringify(out)}`);
+    elapsed.push(ms);
+    ratios.push(ms / (meter.injected - before.injected));
+    calls.push(meter.calls - before.calls);
+  }
+  // (c) needs a live company with invoices in the snapshot: refresh the last one's receivables (one listInvoices).
+  const last = [...qbo.state.customers.values()].at(-1)!;
+  await refreshReceivables(h.deps, { portalId: PORTAL, system: 'quickbooks', customerId: last.Id });
+  const card = await cardLoad(h, last.Id, meter);
+  await served.close();
+  await h.close();
+  return {
+    a: {
+      runs: elapsed.length,
+      latencyPerRequestMs: `${LAT_MIN}-${LAT_MAX}`,
+      vendorRequestsPerSetup: pct(calls, 50),
+      p50Ms: Math.round(pct(elapsed, 50)),
+      p95Ms: Math.round(pct(elapsed, 95)),
+      ratioToLatencyFloorP50: r2(pct(ratios, 50)),
+      ratioToLatencyFloorP95: r2(pct(ratios, 95)),
+    },
+    c: card,
+  };
+}
+
+// (c) card load: one getHandoffView per load; payment-status handler latency / one live listInvoices.
+async function cardLoad(h: Harness, customerId: string, meter: { injected: number; calls: number }) {
+  const app = createApp({
+    db: h.db,
+    logger: createLogger('silent'),
+    api: {
+      handlers: HANDLERS,
+      clientSecret: TEST_CLIENT_SECRET,
+      publicBaseUrl: TEST_BASE_URL,
+      resolve: h.runtime.resolve,
+    },
+  });
+  const { finance } = await h.gateway.forPortal(PORTAL, { system: 'quickbooks', subject: 'bench' });
+  const [setup] = await h.db.query<{ deal_id: string; company_id: string }>(
+    'SELECT deal_id, company_id FROM billing_setups WHERE portal_id = $1 ORDER BY created_at DESC LIMIT 1',
+    [PORTAL],
+  );
+  const status: number[] = [];
+  const live: number[] = [];
+  const viewHubSpotCalls: number[] = [];
+  for (let i = 0; i < sizes.cardLoads; i++) {
+    let t = performance.now();
+    const res = await signedPost(
+      app,
+      '/api/getPaymentStatus',
+      { objectType: 'company', objectId: setup?.company_id },
+      {
+        portalId: PORTAL,
+        userId: '3003',
+      },
+    );
+    status.push(performance.now() - t);
+    if (res.status !== 200) throw new Error(`(c) getPaymentStatus ${res.status} ${JSON.stringify(res.body)}`);
+    t = performance.now();
+    await finance.listInvoices({ customerId });
+    live.push(performance.now() - t);
+    const before = meter.calls;
+    const view = await signedPost(
+      app,
+      '/api/getHandoffView',
+      { dealId: setup?.deal_id },
+      { portalId: PORTAL, userId: '3003' },
+    );
+    if (view.status !== 200) throw new Error(`(c) getHandoffView ${view.status} ${JSON.stringify(view.body)}`);
+    viewHubSpotCalls.push(meter.calls - before);
+  }
+  return {
+    loads: status.length,
+    backendRoundTripsPerLoad: 1,
+    hubspotApiCallsPerViewLoadP50: pct(viewHubSpotCalls, 50),
+    paymentStatusP50Ms: Math.round(pct(status, 50)),
+    liveListInvoicesP50Ms: Math.round(pct(live, 50)),
+    paymentStatusToLiveReadRatioP50: r2(pct(status, 50) / pct(live, 50)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (b) backfill-like bulk through the billing-setup path against QuickBooks' per-minute limit, time scaled.
+async function backfill() {
+  const h = await openHarness(openDb);
+  const t0 = performance.now();
+  const base = Date.parse('2026-05-15T10:00:00Z');
+  const vendorNow = () => new Date(base + (performance.now() - t0) * TIME_SCALE);
+  const limit = { requestsPerMinute: 500, concurrentRequests: 10 };
+  const windowMs = 60_000 / TIME_SCALE;
+  h.qbo = createQuickBooksSandbox({ oauth: QBO_OAUTH_CLIENT, now: vendorNow, limits: limit });
+  h.regateway({
+    limits: {
+      quickbooks: (realm) => ({ key: `quickbooks:${realm}`, windows: [{ ms: windowMs, max: 500 }], maxConcurrent: 10 }),
+    },
+    sleep: (ms) => sleep(ms / TIME_SCALE),
+  });
+  await h.connect('quickbooks');
+  const seeds = [];
+  for (let i = 0; i < sizes.backfillDeals; i++)
+    seeds.push(await h.seedSetup({ system: 'quickbooks', name: `Backfill ${i}` }));
+  const queue = [...seeds];
+  let requeued = 0;
+  let failed = 0;
+  let failedBy429 = 0;
+  const start = performance.now();
+  const startCalls = h.qbo.calls.length;
+  await Promise.all(
+    Array.from({ length: sizes.backfillWorkers }, async () => {
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            const out = await runBillingSetup(
+              h.deps,
+              { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId },
+              { lastAttempt: attempt >= 8 },
+            );
+            if (out.status === 'failed') {
+              failed++;
+              if (out.error.kind === 'rate_limited') failedBy429++;
+            }
+            break;
+          } catch {
+            requeued++; // the queue would retry this job later
+            await sleep(200);
+          }
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - start) / 1000;
+  const calls = h.qbo.calls.slice(startCalls);
+  const accepted = calls.filter((c) => c.status !== 429).length;
+  const throttled = calls.length - accepted;
+  const names = [...h.qbo.state.customers.values()].map((c) => c.DisplayName.toLowerCase());
+  const dupCustomers = names.length - new Set(names).size;
+  const invKeys = [...h.qbo.state.invoices.values()].map((i) => `${i.CustomerRef.value}|${i.TxnDate}`);
+  const dupInvoices = invKeys.length - new Set(invKeys).size;
+  const [{ n: live } = { n: '0' }] = await h.db.query<{ n: string }>(
+    "SELECT count(*) AS n FROM billing_setups WHERE portal_id = $1 AND status = 'live'",
+    [PORTAL],
+  );
+  await h.close();
+  const limitPerRealSecond = (500 / 60) * TIME_SCALE;
+  return {
+    deals: sizes.backfillDeals,
+    workers: sizes.backfillWorkers,
+    timeScale: TIME_SCALE,
+    bindingLimit: `QuickBooks 500 req/min per realm (= 500 per ${windowMs / 1000} s real at ×${TIME_SCALE})`,
+    seconds: r2(seconds),
+    vendorRequests: accepted,
+    vendorTimeMinutes: r2((seconds * TIME_SCALE) / 60),
+    effectiveRatePctOfLimit: r2((100 * accepted) / seconds / limitPerRealSecond),
+    vendor429s: throttled,
+    jobsRequeued: requeued,
+    failedJobs: failed,
+    jobsFailedBy429: failedBy429,
+    live: Number(live),
+    duplicateCustomers: dupCustomers,
+    duplicateInvoices: dupInvoices,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (d) webhook intake vs a bare express hello-world, same client loop, same machine.
+async function listen(handler: Parameters<typeof createServer>[1]): Promise<{ server: Server; port: number }> {
+  const server = createServer(handler);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, port: (server.address() as AddressInfo).port };
+}
+
+async function loop(port: number, path: string, body: () => { text: string; headers: Record<string, string> }) {
+  const { request, Agent } = await import('node:http');
+  const agent = new Agent({ keepAlive: true, maxSockets: sizes.httpConcurrency });
+  let sent = 0;
+  let ok = 0;
+  const deadline = performance.now() + 15_000 * SCALE;
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const b = body();
+      const req = request(
+        {
+          host: '127.0.0.1',
+          port,
+          path,
+          method: 'POST',
+          agent,
+          headers: { ...b.headers, 'content-length': Buffer.byteLength(b.text) },
+        },
+        (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        },
+      );
+      req.on('error', reject);
+      req.end(b.text);
+    });
+  const t = performance.now();
+  await Promise.all(
+    Array.from({ length: sizes.httpConcurrency }, async () => {
+      while (sent < sizes.webhookRequests && performance.now() < deadline) {
+        sent++;
+        if ((await one()) === 200) ok++;
+      }
+    }),
+  );
+  const seconds = (performance.now() - t) / 1000;
+  agent.destroy();
+  return { requests: sent, ok, perSecond: sent / seconds };
+}
+
+async function webhookIntake() {
+  const b = await startBackend();
+  const intake = await listen(b.app);
+  const hello = express();
+  hello.post('/', (_req, res) => {
+    res.send('hello world');
+  });
+  const bare = await listen(hello);
+  let eventId = 1_000_000;
+  const webhookBody = () => {
+    const events = Array.from({ length: sizes.webhookEventsPerRequest }, () => ({
+      eventId: eventId++,
+      subscriptionId: 11,
+      portalId: PORTAL,
+      appId: 4242,
+      occurredAt: Date.now(),
+      subscriptionType: 'deal.propertyChange',
+      attemptNumber: 0,
+      objectId: 900_000 + (eventId % 1000),
+      propertyName: 'dealstage',
+      propertyValue: 'closedwon',
+      changeSource: 'CRM_UI',
+      sourceId: 'userId:1001',
+    }));
+    const text = JSON.stringify(events);
+    const timestamp = String(Date.now());
+    const signature = signHubSpotV3({
+      method: 'POST',
+      uri: `${TEST_BASE_URL}/webhooks/hubspot`,
+      body: text,
+      timestamp,
+      clientSecret: TEST_CLIENT_SECRET,
+    });
+    return {
+      text,
+      headers: {
+        'content-type': 'application/json',
+        'x-hubspot-request-timestamp': timestamp,
+        'x-hubspot-signature-v3': signature,
+      },
+    };
+  };
+  const [before] = await b.db.query<{ n: string }>('SELECT count(*) AS n FROM inbound_events');
+  const w = await loop(intake.port, '/webhooks/hubspot', webhookBody);
+  const [after] = await b.db.query<{ n: string }>('SELECT count(*) AS n FROM inbound_events');
+  const hw = await loop(bare.port, '/', () => ({ text: '{}', headers: { 'content-type': 'application/json' } }));
+  intake.server.close();
+  bare.server.close();
+  await b.stop();
+  const persisted = Number(after?.n ?? 0) - Number(before?.n ?? 0);
+  return {
+    requests: w.requests,
+    eventsPerRequest: sizes.webhookEventsPerRequest,
+    acked200: w.ok,
+    eventsPersisted: persisted,
+    eventsAcked: w.ok * sizes.webhookEventsPerRequest,
+    intakeRequestsPerSecond: Math.round(w.perSecond),
+    helloWorldRequestsPerSecond: Math.round(hw.perSecond),
+    intakePctOfHelloWorld: r2((100 * w.perSecond) / hw.perSecond),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// (e) core cost: evaluating handoffs vs reading them from HubSpot at its limit (computed, not slept).
+function coreCost() {
+  const n = sizes.evaluations;
+  const now = new Date('2026-05-15T10:00:00Z');
+  const datas = Array.from({ length: n }, (_, i) =>
+    i % 3 === 0 ? {} : i % 3 === 1 ? completeFinanceData : { ...completeFinanceData, poRequired: true },
+  );
+  for (let i = 0; i < 200; i++) evaluateHandoff(DEFAULT_CS_TO_FINANCE, datas[i], { now, timeZone: 'Europe/Berlin' });
+  const t = performance.now();
+  for (const d of datas) evaluateHandoff(DEFAULT_CS_TO_FINANCE, d, { now, timeZone: 'Europe/Berlin' });
+  const ms = performance.now() - t;
+  const hubspotSeconds = (n / 100 / 100) * 10; // batches of 100 at 100 requests per 10 s
+  return {
+    handoffs: n,
+    evaluateMs: Math.round(ms),
+    hubspotReadSeconds: hubspotSeconds,
+    pctOfHubSpotReadTime: r2((100 * ms) / (hubspotSeconds * 1000)),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const t0 = performance.now();
+const section = async <T>(name: string, f: () => Promise<T> | T) => {
+  const t = performance.now();
+  const v = await f();
+  process.stderr.write(`bench: ${name} done in ${r2((performance.now() - t) / 1000)} s\n`);
+  return v;
+};
+const e = await section('(e) core cost', coreCost);
+const d = await section('(d) webhook intake', webhookIntake);
+const ac = await section('(a)+(c) closed-won latency, card load', closedWon);
+const b = await section('(b) backfill', backfill);
+const results = {
+  at: new Date().toISOString(),
+  node: process.version,
+  cpus: cpus().length,
+  scale: SCALE,
+  totalSeconds: 0,
+  a: ac.a,
+  b,
+  c: ac.c,
+  d,
+  e,
+};
+results.totalSeconds = r2((performance.now() - t0) / 1000);
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+
+const rows: Array<[string, string, string]> = [
+  [
+    '(a) accepted → live in QuickBooks',
+    `p50 ${ac.a.p50Ms} ms, p95 ${ac.a.p95Ms} ms`,
+    `${ac.a.ratioToLatencyFloorP50}× / ${ac.a.ratioToLatencyFloorP95}× latency floor (p50/p95)`,
+  ],
+  [
+    '(b) bulk billing setups',
+    `${b.deals} deals, ${b.vendorRequests} requests in ${b.seconds} s`,
+    `${b.effectiveRatePctOfLimit}% of limit; 429-failed ${b.jobsFailedBy429}; dup customers ${b.duplicateCustomers}, dup invoices ${b.duplicateInvoices}`,
+  ],
+  [
+    '(c) card load',
+    `${ac.c.backendRoundTripsPerLoad} round trip/load; status p50 ${ac.c.paymentStatusP50Ms} ms`,
+    `${ac.c.paymentStatusToLiveReadRatioP50}× one live listInvoices (${ac.c.liveListInvoicesP50Ms} ms)`,
+  ],
+  [
+    '(d) webhook intake',
+    `${d.intakeRequestsPerSecond} req/s (${d.eventsPerRequest} events each)`,
+    `${d.intakePctOfHelloWorld}% of hello-world (${d.helloWorldRequestsPerSecond} req/s); persisted ${d.eventsPersisted}/${d.eventsAcked}`,
+  ],
+  [
+    '(e) core cost',
+    `${e.handoffs} evaluations in ${e.evaluateMs} ms`,
+    `${e.pctOfHubSpotReadTime}% of HubSpot read time (${e.hubspotReadSeconds} s)`,
+  ],
+];
+const w0 = Math.max(...rows.map((r) => r[0].length));
+const w1 = Math.max(...rows.map((r) => r[1].length));
+console.log(
+  `\nRevenue Handoff bench (node ${process.version}, ${cpus().length} CPUs, scale ${SCALE}, ${results.totalSeconds} s)\n`,
+);
+for (const r of rows) console.log(`${r[0].padEnd(w0)}  ${r[1].padEnd(w1)}  ${r[2]}`);
+console.log('\nwritten: bench/results/latest.json');
