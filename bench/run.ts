@@ -31,7 +31,7 @@ const LAT_MAX = 200;
 const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 2);
 const sizes = {
   closedWonRuns: 12 * SCALE,
-  backfillDeals: Number(process.env.BENCH_DEALS ?? 120 * SCALE),
+  backfillDeals: Number(process.env.BENCH_DEALS ?? 100 * SCALE),
   backfillWorkers: 10,
   cardLoads: 10 * SCALE,
   webhookRequests: 2_000 * SCALE,
@@ -269,7 +269,7 @@ async function loop(port: number, path: string, body: () => { text: string; head
   const agent = new Agent({ keepAlive: true, maxSockets: sizes.httpConcurrency });
   let sent = 0;
   let ok = 0;
-  const deadline = performance.now() + 15_000 * SCALE;
+  const deadline = performance.now() + 10_000 * SCALE;
   const one = () =>
     new Promise<number>((resolve, reject) => {
       const b = body();
