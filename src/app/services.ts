@@ -4,6 +4,7 @@ import type { HubSpotCrm } from '../integrations/hubspot/client.js';
 import type { JobQueue } from '../jobs/queue.js';
 import type { PortalSettings } from '../settings/portal-settings.js';
 import type { PortalStore } from '../store/portal-store.js';
+import type { SecretBox } from '../store/secrets.js';
 
 /** What the server hands every handler for one portal (HandlerContext.services). */
 export interface AppServices {
@@ -18,4 +19,6 @@ export interface AppServices {
   /** A one-time link that starts connecting a finance system for this portal; null where that system has no
    * OAuth configured (Stripe uses an API key; a system without client credentials cannot be connected). */
   connectUrl?: (system: 'quickbooks' | 'xero') => Promise<string | null>;
+  /** Process-wide pieces some functions need: the secret box (Stripe keys), the public URL, the Stripe API base. */
+  platform?: { box: SecretBox; publicBaseUrl: string; stripeApiBaseUrl?: string | undefined };
 }

@@ -6,9 +6,12 @@ import { installPortal } from '../app/install.js';
 import type { AppServices } from '../app/services.js';
 import { plusMonths, todayIn } from '../core/dates.js';
 import type { HandoffDataInput } from '../handoff/fields.js';
+import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandbox/index.js';
 import { SCOPES } from '../integrations/hubspot/oauth.js';
 import type { HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
+import { refreshReceivables } from '../jobs/receivables.js';
 import type { Composed } from '../server/compose.js';
+import { financeStore } from '../store/finance-store.js';
 import { DEMO_PORTAL_ID, DEMO_USERS, type DemoModel, financeValues, salesValues } from './data.js';
 
 export const DEMO_TIME_ZONE = 'America/New_York';
@@ -29,7 +32,12 @@ type Who = keyof typeof DEMO_USERS;
  * a rep, a CSM, finance and RevOps.
  * @example const deals = await seedDemo(composed, hubspot, logger)
  */
-export async function seedDemo(c: Composed, hubspot: HubSpotSandbox, logger: Logger): Promise<DemoDeal[]> {
+export async function seedDemo(
+  c: Composed,
+  hubspot: HubSpotSandbox,
+  logger: Logger,
+  quickbooks?: QuickBooksSandbox,
+): Promise<DemoDeal[]> {
   const portalId = DEMO_PORTAL_ID;
   await installPortal(c.db, c.box, c.runtime.crmFor(portalId), {
     portalId,
@@ -47,6 +55,16 @@ export async function seedDemo(c: Composed, hubspot: HubSpotSandbox, logger: Log
       ),
     },
   });
+
+  if (quickbooks) {
+    // The demo's books: a QuickBooks Online company, connected as an admin would through OAuth.
+    await financeStore(c.db, portalId).connections.connect({
+      system: 'quickbooks',
+      tenantId: quickbooks.realmId,
+      box: c.box,
+      tokens: { accessToken: quickbooks.accessToken, expiresAt: new Date(Date.now() + 365 * 86_400_000) },
+    });
+  }
 
   const ctxOf = async (who: Who): Promise<HandlerContext<AppServices>> => {
     const { services, user } = await c.runtime.resolve(portalId, DEMO_USERS[who].id, undefined);
@@ -242,6 +260,62 @@ export async function seedDemo(c: Composed, hubspot: HubSpotSandbox, logger: Log
       startDate: nextMonth,
       paymentTerms: 'net_15',
     });
+  }
+  if (quickbooks) {
+    const accepted = async (d: DemoDeal, customer: string, model: DemoModel, start: string) => {
+      await throughSales(d, customer);
+      const v = await view('csm', d.id);
+      await save('csm', v, 1, financeValues(customer, model, start));
+      const s = await submit('csm', await view('csm', d.id), 1);
+      await review('finance', await view('finance', s.deal.id), 1, { type: 'accept' });
+    };
+    // 9. Billing fails: the customer's legal name is already taken by a vendor in QuickBooks.
+    quickbooks.addOtherName('Cyberdyne Ltd.');
+    const failing = addDeal(
+      'Cyberdyne',
+      'support retainer',
+      'contractsent',
+      12000,
+      'Billing failed: QuickBooks refused the customer name.',
+    );
+    await accepted(failing, 'Cyberdyne', 'subscription', nextMonth);
+    // 10. A customer billed since four months ago, one invoice paid and the rest overdue: the banner warns.
+    const fourMonthsAgo = `${plusMonths(today, -4).slice(0, 8)}01`;
+    const overdue = addDeal(
+      'Wayne Enterprises',
+      'platform subscription',
+      'contractsent',
+      12000,
+      'Live since four months; invoices overdue.',
+    );
+    await accepted(overdue, 'Wayne Enterprises', 'subscription', fourMonthsAgo);
+    const setupOf = async (dealId: string) =>
+      (
+        await c.db.query<{ status: string; id: string }>(
+          'SELECT status, id FROM billing_setups WHERE portal_id = $1 AND deal_id = $2',
+          [portalId, dealId],
+        )
+      )[0];
+    // The workers do the billing setups; wait (bounded) for them as a person would watch the card.
+    for (let i = 0; i < 120; i++) {
+      const states = await Promise.all([failing.id, overdue.id].map(setupOf));
+      if (states.every((s) => s && (s.status === 'live' || s.status === 'failed'))) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const link = await c.db.query<{ customer_id: string }>(
+      `SELECT customer_id FROM finance_links WHERE portal_id = $1 AND system = 'quickbooks' AND company_id = $2`,
+      [portalId, overdue.companyId],
+    );
+    const customerId = link[0]?.customer_id;
+    if (customerId) {
+      const invoices = [...quickbooks.state.invoices.values()].filter((inv) => inv.CustomerRef.value === customerId);
+      const oldest = [...invoices].sort((a, b) => a.TxnDate.localeCompare(b.TxnDate))[0];
+      if (oldest) quickbooks.pay(oldest.Id);
+      await refreshReceivables(
+        { db: c.db, gateway: c.gateway, crmFor: c.runtime.crmFor, queue: c.queue, logger },
+        { portalId, system: 'quickbooks', customerId },
+      );
+    }
   }
   logger.info({ portalId, deals: deals.length }, 'demo portal seeded');
   return deals;

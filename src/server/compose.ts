@@ -3,13 +3,18 @@ import type { Express } from 'express';
 import type { Logger } from 'pino';
 import { HANDLERS } from '../../serverless/index.js';
 import type { AppConfig } from '../config.js';
+import { financeConfigFromEnv } from '../integrations/finance/config.js';
+import { createFinanceGateway, type FinanceConfig, type FinanceGateway } from '../integrations/finance/factory.js';
 import { requeueUnprocessedEvents, startHubSpotEventsWorker } from '../jobs/hubspot-events.js';
 import { type JobQueue, startJobQueue } from '../jobs/queue.js';
+import { startWorkers } from '../jobs/workers.js';
 import type { Db } from '../store/db.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open.js';
 import { createSecretBox, localDevelopmentKey, type SecretBox } from '../store/secrets.js';
 import { createApp } from './app.js';
+import { financeOAuthRouter } from './finance-oauth.js';
+import { financeWebhooksRouter } from './finance-webhooks.js';
 import { hubspotOAuthRouter } from './hubspot-oauth.js';
 import { hubspotWebhookRouter } from './hubspot-webhooks.js';
 import { createRuntime, type Runtime } from './runtime.js';
@@ -20,6 +25,8 @@ export interface Composed {
   box: SecretBox;
   queue: JobQueue;
   runtime: Runtime;
+  financeConfig: FinanceConfig;
+  gateway: FinanceGateway;
   app: Express;
   stop(): Promise<void>;
 }
@@ -45,6 +52,8 @@ export async function compose(
   logger: Logger,
   options: {
     workers?: boolean;
+    /** Finance system settings; from the environment (QUICKBOOKS_*, XERO_*, STRIPE_*) by default. */
+    financeConfig?: FinanceConfig;
     hubspotBudget?: Parameters<typeof createRuntime>[0]['hubspotBudget'];
     extraRouters?: (c: Omit<Composed, 'app' | 'stop'>) => Parameters<typeof createApp>[0]['routers'];
   } = {},
@@ -59,15 +68,18 @@ export async function compose(
     sendOnly: !workers,
     onError: (e) => logger.error({ err: e }, 'job queue error'),
   });
+  const financeConfig = options.financeConfig ?? financeConfigFromEnv(process.env, config.publicBaseUrl);
+  const gateway = createFinanceGateway({ db, box, config: financeConfig, logger });
   const runtime = createRuntime({
     db,
     box,
     queue,
     logger,
     config,
+    financeConfig,
     ...(options.hubspotBudget ? { hubspotBudget: options.hubspotBudget } : {}),
   });
-  const base = { config, db, box, queue, runtime };
+  const base = { config, db, box, queue, runtime, financeConfig, gateway };
   const app = createApp({
     db,
     logger,
@@ -78,6 +90,8 @@ export async function compose(
       resolve: runtime.resolve,
     },
     routers: [
+      financeWebhooksRouter({ db, box, gateway, crmFor: runtime.crmFor, queue, logger }),
+      financeOAuthRouter({ db, box, gateway, logger }),
       hubspotWebhookRouter({
         db,
         queue,
@@ -101,6 +115,7 @@ export async function compose(
   let sweep: NodeJS.Timeout | undefined;
   if (workers) {
     await startHubSpotEventsWorker({ db, queue, services: runtime.services, appId: config.hubspot.appId, logger });
+    await startWorkers({ db, box, queue, runtime, financeConfig, gateway, logger });
     // An event stored but never queued (a crash between the two) is queued again within a minute.
     sweep = setInterval(() => {
       requeueUnprocessedEvents(db, queue, 60_000).catch((e: unknown) =>

@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     demo
       ? {
           hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 },
+          financeConfig: demo.financeConfig,
           // The demo's landing page and card preview (GET / and /preview/...); never mounted with real credentials.
           extraRouters: (c) => [previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot })],
         }
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   );
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (${config.pgliteDataDir})`;
   logger.info({ database: app.db.kind }, `database ready: ${where}`);
-  const deals = demo ? await seedDemo(app, demo.sandboxes.hubspot, logger) : [];
+  const deals = demo ? await seedDemo(app, demo.sandboxes.hubspot, logger, demo.sandboxes.quickbooks) : [];
 
   const server = app.app.listen(config.port, config.host, () => {
     const { port } = server.address() as AddressInfo;

@@ -1,10 +1,12 @@
 import type { Logger } from 'pino';
 import type { CallingUser } from '../../serverless/handler.js';
+import { startFinanceConnect } from '../app/finance-connections.js';
 import { uninstallPortal } from '../app/install.js';
 import type { AppServices } from '../app/services.js';
 import { VENDOR_CAPABILITIES } from '../billing/vendor-capabilities.js';
 import type { AppConfig } from '../config.js';
 import { DomainError } from '../core/errors.js';
+import type { FinanceConfig } from '../integrations/finance/factory.js';
 import { createHubSpotCrm, type HubSpotCrm, type RateBudget } from '../integrations/hubspot/client.js';
 import { refreshTokens } from '../integrations/hubspot/oauth.js';
 import type { JobQueue } from '../jobs/queue.js';
@@ -19,7 +21,9 @@ export interface RuntimeDeps {
   box: SecretBox;
   queue: Pick<JobQueue, 'send'> | null;
   logger: Logger;
-  config: Pick<AppConfig, 'hubspot'>;
+  config: Pick<AppConfig, 'hubspot'> & Partial<Pick<AppConfig, 'publicBaseUrl'>>;
+  /** Which finance systems can be connected (OAuth client credentials) and where their APIs are. */
+  financeConfig?: FinanceConfig;
   now?: () => Date;
   /** HubSpot's per-app budget by default; the demo raises it for its local sandbox. */
   hubspotBudget?: Partial<RateBudget>;
@@ -85,14 +89,27 @@ export function createRuntime(deps: RuntimeDeps) {
     if (!(await store.installation.exists())) {
       throw new DomainError('forbidden', `Revenue Handoff is not installed in HubSpot account ${portalId}`);
     }
-    return {
+    const publicBaseUrl = deps.config.publicBaseUrl ?? 'http://localhost:3000';
+    const s: AppServices = {
       store,
       crm: crmFor(portalId),
       settings: await store.installation.settings(),
       queue: deps.queue,
       capabilities: (system) => VENDOR_CAPABILITIES[system],
       logger: deps.logger.child({ portalId }),
+      platform: { box: deps.box, publicBaseUrl, stripeApiBaseUrl: deps.financeConfig?.stripe?.apiBaseUrl },
     };
+    const finance = deps.financeConfig;
+    if (finance) {
+      // A one-time link bound to this portal, made only for systems with OAuth credentials configured.
+      s.connectUrl = async (system) => {
+        if (!finance[system]) return null;
+        const admin = { id: 'system', roles: ['revops'], teams: [] };
+        const ctx = { portalId, user: admin, now: deps.now?.() ?? new Date(), logger: s.logger, services: s };
+        return (await startFinanceConnect(ctx, { system }, { publicBaseUrl })).url;
+      };
+    }
+    return s;
   }
 
   /** The API's resolver: services for the portal, and the caller's roles from the portal's settings. */
