@@ -82,7 +82,9 @@ async function closedWon() {
   h.qbo = qbo;
   const served = await serveSandbox(withLatency(qbo.handle, meter));
   slowHubSpot(h, meter);
-  h.regateway({ quickbooks: { ...h.financeConfig.quickbooks!, apiBaseUrl: served.url } });
+  const q = h.financeConfig.quickbooks;
+  if (!q) throw new Error('the harness configures QuickBooks');
+  h.regateway({ quickbooks: { ...q, apiBaseUrl: served.url } });
   await h.connect('quickbooks');
   const elapsed: number[] = [];
   const ratios: number[] = [];
@@ -99,7 +101,8 @@ async function closedWon() {
     calls.push(meter.calls - before.calls);
   }
   // (c) needs a live company with invoices in the snapshot: refresh the last one's receivables (one listInvoices).
-  const last = [...qbo.state.customers.values()].at(-1)!;
+  const last = [...qbo.state.customers.values()].at(-1);
+  if (!last) throw new Error('(a) created no customer');
   await refreshReceivables(h.deps, { portalId: PORTAL, system: 'quickbooks', customerId: last.Id });
   const card = await cardLoad(h, last.Id, meter);
   await served.close();
