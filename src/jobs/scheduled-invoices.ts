@@ -114,7 +114,10 @@ export function invoiceDraftOf(
   };
 }
 
-/** QuickBooks invoices post on creation; Xero and Stripe take drafts that finance approves. */
+/**
+ * The status an invoice is created with: QuickBooks posts on creation; Xero and Stripe take drafts finance approves.
+ * @example createdStatusFor('xero') // 'draft'
+ */
 export function createdStatusFor(system: FinanceSystemId): 'draft' | 'issued' {
   return system === 'quickbooks' ? 'issued' : 'draft';
 }

@@ -459,7 +459,10 @@ export function financeStore(db: Db, portalId: number) {
 
 export type FinanceStore = ReturnType<typeof financeStore>;
 
-/** The encryption context of a connection's webhook secret (binds the ciphertext to its row). */
+/**
+ * The encryption context of a connection's webhook secret (binds the ciphertext to its row).
+ * @example webhookSecretContext(42, 'stripe') // 'finance_connections:42:stripe:access:webhook'
+ */
 export function webhookSecretContext(portalId: number, system: FinanceSystemId): string {
   return `${tokenContext({ table: 'finance_connections', portalId, system }, 'access')}:webhook`;
 }

@@ -333,6 +333,22 @@ function repositories(db: Db, portalId: number) {
         );
         return rows.map(toSetup);
       },
+      /**
+       * Finance calls retried for a setup (429s waited out, 5xx backed off), as the finance gateway records them;
+       * the admin page shows the count next to a slow or failed setup.
+       */
+      async retries(setupId: string): Promise<{ count: number; rateLimited: number; lastAt: string | null }> {
+        const [row] = await db.query<{ n: string; limited: string; last: Date | null }>(
+          `SELECT count(*) AS n, count(*) FILTER (WHERE data->>'kind' = 'rate_limited') AS limited, max(at) AS last
+           FROM metric_facts WHERE portal_id = $1 AND kind = 'finance_retry' AND subject_id = $2`,
+          [p, setupId],
+        );
+        return {
+          count: Number(row?.n ?? 0),
+          rateLimited: Number(row?.limited ?? 0),
+          lastAt: row?.last ? new Date(row.last).toISOString() : null,
+        };
+      },
       async invoices(setupId: string): Promise<ScheduledInvoiceRow[]> {
         const rows = await db.query<{
           setup_id: string;

@@ -85,6 +85,9 @@ describe.each(testDatabases())('finance calls under 429 storms and 5xx on $name'
     // Retries are counted per setup (the fact's subject), for the admin page.
     const subjects = new Set((await financeStore(h.db, PORTAL).facts.list('finance_retry')).map((f) => f.subjectId));
     for (const s of subjects) expect(setups.map((x) => x.setupId)).toContain(s);
+    const counted = await Promise.all(setups.map((s) => portalStore(h.db, PORTAL).billing.retries(s.setupId)));
+    expect(counted.reduce((n, c) => n + c.count, 0)).toBe(5);
+    expect(counted.reduce((n, c) => n + c.rateLimited, 0)).toBe(3);
   }, 120_000);
 
   it('leaves a setup running (for the queue to retry) when QuickBooks stays down, and fails it visibly on the last attempt', async () => {

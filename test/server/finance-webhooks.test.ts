@@ -8,9 +8,10 @@ import type { AppServices } from '../../src/app/services.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import type { ReceivablesRefreshJobData } from '../../src/jobs/finance-jobs.js';
 import { refreshReceivables } from '../../src/jobs/receivables.js';
-import { reconcilePortal } from '../../src/jobs/reconciliation.js';
+import { reconcilePortal, runReconciliation } from '../../src/jobs/reconciliation.js';
 import { financeWebhooksRouter } from '../../src/server/finance-webhooks.js';
 import { createLogger } from '../../src/server/logger.js';
+import { storeInboundEvents } from '../../src/store/finance-store.js';
 import { testDatabases } from '../support/databases.js';
 import { type Harness, openHarness, PORTAL } from '../support/finance-harness.js';
 
@@ -272,6 +273,45 @@ describe.each(testDatabases())('finance webhooks and receivables refresh on $nam
       await expect(
         connectStripe(user, { secretKey: h.stripe.apiKey }, { box: h.box, publicBaseUrl: 'https://rh.test' }),
       ).rejects.toMatchObject({ code: 'forbidden' });
+    });
+  });
+
+  describe('the reconciliation sweep', () => {
+    it('dispatches events stored but never queued, and queues one sweep per connected portal', async () => {
+      const [linked] = await h.db.query<{ customer_id: string }>(
+        `SELECT customer_id FROM finance_links WHERE portal_id = $1 AND system = 'stripe'`,
+        [PORTAL],
+      );
+      const customerId = linked?.customer_id as string;
+      const event = {
+        eventId: 'evt_stranded',
+        tenantId: 'stripe',
+        entity: 'customer',
+        entityId: customerId,
+        action: 'updated',
+        occurredAt: '2026-05-15T10:00:00.000Z',
+      };
+      // Stored by a webhook whose process died before it queued anything.
+      await storeInboundEvents(h.db, 'stripe', [
+        { dedupeKey: 'stripe:evt_stranded', portalId: PORTAL, payload: { event, portalIds: [PORTAL] } },
+      ]);
+      h.sent.length = 0;
+      const saved = h.clock.now;
+      h.clock.now = new Date(Date.now() + 120_000); // the sweep looks for events older than a minute
+      try {
+        expect(await runReconciliation(h.deps, {})).toEqual({ queued: [PORTAL], redispatched: 1 });
+      } finally {
+        h.clock.now = saved;
+      }
+      expect(h.sent.map((j) => [j.queue, j.data])).toEqual([
+        ['receivables-refresh', { portalId: PORTAL, system: 'stripe', customerId }],
+        ['reconciliation', { portalId: PORTAL }],
+      ]);
+      expect(
+        await count(
+          `SELECT count(*) AS n FROM inbound_events WHERE dedupe_key = 'stripe:evt_stranded' AND processed_at IS NOT NULL`,
+        ),
+      ).toBe(1);
     });
   });
 });
