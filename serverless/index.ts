@@ -1,11 +1,14 @@
 import type { z } from 'zod';
 import type { AppServices } from '../src/app/services.js';
+import { cancelScheduledInvoice } from './cancelScheduledInvoice.js';
+import { connectStripe } from './connectStripe.js';
 import { decideException } from './decideException.js';
 import { getHandoffView } from './getHandoffView.js';
 import { getMetrics } from './getMetrics.js';
 import { getPaymentStatus } from './getPaymentStatus.js';
 import { getSettings } from './getSettings.js';
 import type { Handler } from './handler.js';
+import { markMilestoneAccepted } from './markMilestoneAccepted.js';
 import { requestException } from './requestException.js';
 import { reviewHandoff } from './reviewHandoff.js';
 import { saveHandoffFields } from './saveHandoffFields.js';
@@ -30,4 +33,7 @@ export const HANDLERS = [
   saveSettings,
   saveTemplate,
   getMetrics,
+  markMilestoneAccepted,
+  cancelScheduledInvoice,
+  connectStripe,
 ] as unknown as ReadonlyArray<Handler<z.ZodType, z.ZodType, AppServices>>;

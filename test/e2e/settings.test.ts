@@ -77,6 +77,16 @@ describe('settings and metrics through the card API', () => {
     ).toBe(400);
   });
 
+  it('refuses a malformed Stripe key naming the field, and milestone or invoice actions from the wrong role', async () => {
+    const stripe = await post('connectStripe', { secretKey: 'pk_live_123' });
+    expect(stripe.status).toBe(400);
+    expect(stripe.body.message).toContain('Stripe secret or restricted key');
+    const milestone = await post('markMilestoneAccepted', { dealId: '1', handoffId: 'h', milestoneId: 'm1' }, REP);
+    expect(milestone.status).toBe(403);
+    const cancel = await post('cancelScheduledInvoice', { dealId: '1', handoffId: 'h', invoiceKey: 'c0-p1', reason: 'x' }, REP);
+    expect(cancel.status).toBe(403);
+  });
+
   it('answers the revenue-readiness metrics for a portal with no history yet', async () => {
     const res = await post('getMetrics', {}, REP);
     expect(res.status).toBe(200);
