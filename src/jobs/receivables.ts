@@ -125,9 +125,11 @@ export async function refreshReceivables(
     throw e;
   }
   const invoices = await finance.listInvoices({ customerId: data.customerId });
-  // The customer's own list is complete: only its invoices, all of them (an id listed under another customer moves).
+  // The customer's own list is complete: the stored snapshot becomes exactly that list.
   const mine = invoices.filter((i) => i.customerId === data.customerId);
-  await portalStore(deps.db, data.portalId).transaction((tx) => tx.receivables.upsert(mine));
+  await portalStore(deps.db, data.portalId).transaction((tx) =>
+    tx.receivables.replaceCustomer(data.system, data.customerId, mine),
+  );
   const published = await publishReceivables(deps, data.portalId, data.system, data.customerId);
   return { invoices: mine.length, companyId: published?.companyId ?? null };
 }

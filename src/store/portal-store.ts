@@ -413,6 +413,23 @@ function repositories(db: Db, portalId: number) {
         });
         return { invoices, asOf };
       },
+      /**
+       * Makes the stored snapshots of one customer exactly the given complete list: upserts each and deletes the
+       * customer's invoices the finance system no longer lists (deleted drafts, merged or removed invoices).
+       */
+      async replaceCustomer(
+        system: FinanceSystemId,
+        customerId: string,
+        invoices: ReadonlyArray<InvoiceSnapshot>,
+      ): Promise<{ removed: number }> {
+        await this.upsert(invoices);
+        const removed = await db.query(
+          `DELETE FROM invoice_snapshots WHERE portal_id = $1 AND system = $2 AND customer_id = $3
+             AND NOT (invoice_id = ANY($4::text[])) RETURNING invoice_id`,
+          [p, system, customerId, invoices.map((i) => i.id)],
+        );
+        return { removed: removed.length };
+      },
       /** Replaces the stored snapshot of each given invoice (one statement per invoice, in one transaction). */
       async upsert(invoices: ReadonlyArray<InvoiceSnapshot>): Promise<void> {
         for (const i of invoices) {

@@ -230,6 +230,18 @@ describe.each(testDatabases())('finance webhooks and receivables refresh on $nam
       expect(result).toEqual({ invoices: 12, companyId: s.companyId });
       const status = await getPaymentStatus(await ctx(), { objectType: 'company', objectId: s.companyId as string });
       expect(status.lastPayment).toMatchObject({ amount: { amount: 1_000_00 } });
+
+      // A draft deleted in Xero shows as void after the next refresh.
+      const drafts = [...([...h.xero.state.orgs.values()][0]?.invoices.values() ?? [])].filter(
+        (i) => i.status === 'DRAFT',
+      );
+      h.xero.voidInvoice(drafts[0]?.id as string);
+      await refreshReceivables(h.deps, refreshesSent()[0]?.data as unknown as ReceivablesRefreshJobData);
+      const [deleted] = await h.db.query<{ status: string }>(
+        'SELECT status FROM invoice_snapshots WHERE portal_id = $1 AND invoice_id = $2',
+        [PORTAL, drafts[0]?.id],
+      );
+      expect(deleted?.status).toBe('void');
     });
   });
 
