@@ -1,14 +1,14 @@
 /**
  * The card preview in a real browser (Debian's Chromium through playwright-core): the demo as `npm start` serves
  * it, walked as people would — fill a draft checklist, resubmit a rejected handoff as the rep, accept it as
- * Customer Success, see a company's overdue banner, open settings and the app home. Assertions are on visible text;
+ * Customer Success, see a failed billing setup, a company's overdue banner, settings and the app home. Assertions are on visible text;
  * each state is saved as test-output/screenshots/<name>.png.
  */
 import { afterAll, beforeAll, expect, it } from '@jest/globals';
 import type { Locator, Page } from 'playwright-core';
 import type { DemoDeal } from '../../src/demo/seed.js';
 import { type Browser, describeWithChromium, launchBrowser, screenshot, WAIT_MS } from './support/chromium.js';
-import { type DemoApp, givenOverdueInvoices, startDemoApp } from './support/demo-app.js';
+import { type DemoApp, startDemoApp } from './support/demo-app.js';
 
 const BOOT_MS = 180_000;
 const STEP_MS = 90_000;
@@ -163,33 +163,47 @@ describeWithChromium('card preview in Chromium', () => {
   );
 
   it(
-    "shows a company's payment status: not connected, then the overdue banner once invoices are synced",
+    'shows finance a billing setup that QuickBooks refused, with its reason and a retry',
     async () => {
       const p = page();
-      const globex = deal('Globex');
-      await open(`/preview/company/${globex.companyId}?as=rep`);
-      const card = p.getByRole('region', { name: 'Payment status' });
-      await card.getByText('No finance system connected').waitFor();
-      await screenshot(p, 'payment-status-1-not-connected');
+      await open(`/preview/deal/${deal('Cyberdyne').id}?as=finance`);
+      const failed = p.getByRole('alert').filter({ hasText: 'Billing setup failed' });
+      await failed.waitFor();
+      expect(await visibleText(failed)).toContain('is taken in QuickBooks');
+      expect(await failed.getByRole('button', { name: 'Retry billing setup' }).count()).toBe(1);
+      await screenshot(p, 'checklist-8-billing-failed', failed);
+      await expectNoUnmapped();
+    },
+    STEP_MS,
+  );
 
-      await givenOverdueInvoices(demo(), globex.companyId);
-      await open(`/preview/company/${globex.companyId}?as=rep`);
+  it(
+    "shows a company's payment status: an unlinked customer, then the overdue banner of one billed in QuickBooks",
+    async () => {
+      const p = page();
+      const card = p.getByRole('region', { name: 'Payment status' });
+      await open(`/preview/company/${deal('Northwind Traders').companyId}?as=rep`);
+      await card.getByText('Customer not linked yet').waitFor();
+      await screenshot(p, 'payment-status-1-not-linked');
+
+      const wayne = deal('Wayne Enterprises');
+      await open(`/preview/company/${wayne.companyId}?as=rep`);
       const banner = card.getByRole('alert').filter({ hasText: /overdue/i });
       await banner.waitFor();
       expect(await visibleText(banner)).toMatch(/past due/);
       const invoices = await visibleText(card.getByTestId('open-invoices'));
-      expect(invoices).toContain('INV-1001');
-      expect(invoices).toContain('$6,000.00');
+      expect(invoices).toContain('$1,000.00');
+      expect(await visibleText(card.getByTestId('last-payment'))).toContain('Last payment');
       await screenshot(p, 'payment-status-2-company-banner');
 
       // The deal's sidebar card warns the rep too.
-      await open(`/preview/deal/${globex.id}?as=rep`);
+      await open(`/preview/deal/${wayne.id}?as=rep`);
       await p
         .getByRole('region', { name: 'Payment status' })
         .getByRole('alert')
         .filter({ hasText: 'Overdue customer' })
         .waitFor();
-      await screenshot(p, 'payment-status-3-deal-sidebar');
+      await screenshot(p, 'payment-status-3-deal-sidebar', p.getByRole('region', { name: 'Payment status' }));
       await expectNoUnmapped();
     },
     STEP_MS,
@@ -202,7 +216,8 @@ describeWithChromium('card preview in Chromium', () => {
       await open('/preview/settings?as=revops');
       await p.getByTestId('finance').waitFor();
       const text = await visibleText(p.locator('.rh-app-page__body'));
-      expect(text).toContain('Xero');
+      expect(text).toContain('QuickBooks');
+      expect(await visibleText(p.getByTestId('failed-setups'))).toContain(deal('Cyberdyne').id);
       await p.getByTestId('portal-settings').waitFor();
       await screenshot(p, 'settings');
       await expectNoUnmapped();
