@@ -108,7 +108,15 @@ async function exchange(form: Record<string, string>) {
 let faultsOn = true;
 const qbo = h.qbo;
 const original = qbo.handle.bind(qbo);
-(qbo as { handle: typeof qbo.handle }).handle = async (r: Request) => {
+// FAULTS_SELFTEST=strip-requestid: the vendor stops honouring idempotency keys, so the invariants must catch duplicates.
+const stripRequestId = process.env.FAULTS_SELFTEST === 'strip-requestid';
+(qbo as { handle: typeof qbo.handle }).handle = async (request: Request) => {
+  let r = request;
+  if (stripRequestId && new URL(r.url).searchParams.has('requestid')) {
+    const url = new URL(r.url);
+    url.searchParams.delete('requestid');
+    r = new Request(url, r);
+  }
   if (!faultsOn || new URL(r.url).pathname.startsWith('/oauth2/') || random() >= REQUEST_FAULT_P) return original(r);
   const pick = random();
   if (pick < 0.35) {
