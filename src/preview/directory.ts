@@ -1,3 +1,5 @@
+import { todayIn } from '../core/dates.js';
+import { formatMoney } from '../core/money.js';
 import { DEMO_PORTAL_ID, DEMO_USERS } from '../demo/data.js';
 import { DEMO_TIME_ZONE } from '../demo/seed.js';
 import type { HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
@@ -53,6 +55,8 @@ export interface DealRow {
   stage: string;
   company: { id: string; name: string } | null;
   handoffs: Array<{ template: string; state: string }>;
+  /** Billing setup in the finance system, once a finance handoff was accepted. */
+  billing: string | null;
 }
 
 export interface CompanyRow {
@@ -60,7 +64,16 @@ export interface CompanyRow {
   name: string;
   domain: string;
   dealCount: number;
+  /** Overdue amounts from the synced invoices, e.g. `$3,000.00`; null when nothing is overdue. */
+  overdue: string | null;
 }
+
+const BILLING_LABELS: Record<string, string> = {
+  pending: 'Billing setup pending',
+  running: 'Billing being set up',
+  live: 'Billing live',
+  failed: 'Billing setup failed',
+};
 
 const money = (amount: string | undefined, currency: string | undefined) => {
   const n = Number(amount);
@@ -94,11 +107,24 @@ export function demoDirectory(deps: { db: Db; hubspot: HubSpotSandbox }) {
     timeZone: DEMO_TIME_ZONE,
 
     async deals(): Promise<DealRow[]> {
-      const templates = new Map((await store.templates.latest()).map((t) => [t.id, t.name]));
+      const templates = new Map((await store.templates.latest()).map((t) => [t.id, t]));
+      // Handoffs in the order the work flows: from Sales first, then from Customer Success, then the rest.
+      const rank = (templateId: string) => {
+        const team = templates.get(templateId)?.fromTeam ?? '';
+        const i = ['sales', 'customer_success', 'finance'].indexOf(team);
+        return i < 0 ? 9 : i;
+      };
+      const setups = await deps.db.query<{ deal_id: string; status: string }>(
+        'SELECT deal_id, status FROM billing_setups WHERE portal_id = $1',
+        [DEMO_PORTAL_ID],
+      );
+      const billing = new Map(setups.map((r) => [r.deal_id, BILLING_LABELS[r.status] ?? r.status]));
       const rows: DealRow[] = [];
       for (const d of live('deals')) {
-        const handoffs = (await store.handoffs.byDeal(d.id)).sort((a, b) =>
-          a.handoff.createdAt.localeCompare(b.handoff.createdAt),
+        const handoffs = (await store.handoffs.byDeal(d.id)).sort(
+          (a, b) =>
+            rank(a.handoff.templateId) - rank(b.handoff.templateId) ||
+            a.handoff.createdAt.localeCompare(b.handoff.createdAt),
         );
         rows.push({
           id: d.id,
@@ -107,20 +133,37 @@ export function demoDirectory(deps: { db: Db; hubspot: HubSpotSandbox }) {
           stage: stageLabel(d.properties.dealstage),
           company: companyOfDeal(d.id),
           handoffs: handoffs.map((h) => ({
-            template: templates.get(h.handoff.templateId) ?? h.handoff.templateId,
+            template: templates.get(h.handoff.templateId)?.name ?? h.handoff.templateId,
             state: HANDOFF_STATE_LABELS[h.handoff.state] ?? h.handoff.state,
           })),
+          billing: billing.get(d.id) ?? null,
         });
       }
       return rows;
     },
 
-    companies(): CompanyRow[] {
+    async companies(): Promise<CompanyRow[]> {
+      // What the Payment status card would warn about: open invoices past due, per linked company and currency.
+      const rows = await deps.db.query<{ company_id: string; currency: string; overdue: string }>(
+        `SELECT l.company_id, s.currency, sum(s.amount_due) AS overdue
+           FROM invoice_snapshots s
+           JOIN finance_links l ON l.portal_id = s.portal_id AND l.system = s.system AND l.customer_id = s.customer_id
+          WHERE s.portal_id = $1 AND s.status = 'open' AND s.amount_due > 0 AND s.due_date < $2
+          GROUP BY l.company_id, s.currency`,
+        [DEMO_PORTAL_ID, todayIn(DEMO_TIME_ZONE, new Date())],
+      );
+      const overdue = new Map<string, string[]>();
+      for (const r of rows) {
+        const list = overdue.get(r.company_id) ?? [];
+        list.push(formatMoney({ amount: Number(r.overdue), currency: r.currency }));
+        overdue.set(r.company_id, list);
+      }
       return live('companies').map((c) => ({
         id: c.id,
         name: c.properties.name ?? `Company ${c.id}`,
         domain: c.properties.domain ?? '',
         dealCount: hubspot.associated('companies', c.id, 'deals').length,
+        overdue: overdue.get(c.id)?.join(', ') ?? null,
       }));
     },
 

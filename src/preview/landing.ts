@@ -10,6 +10,7 @@ const STATE_VARIANT: Record<string, string> = {
   'Billing setup pending': 'info',
   'Billing live': 'success',
   'Billing setup failed': 'danger',
+  'Billing being set up': 'info',
 };
 
 export interface LandingInput {
@@ -38,6 +39,12 @@ export function landingPage(input: LandingInput): string {
   const draft = deals.find((d) => d.handoffs.length > 0 && d.handoffs.every((h) => h.state === 'Draft'));
   const rejected = byState('Rejected');
   const submitted = byState('Submitted');
+  const overdueCompany = companies.find((c) => c.overdue);
+  const failedBilling = deals.find((d) => d.billing === 'Billing setup failed');
+  const companyLink = (c: CompanyRow | undefined, fallback: string) =>
+    c && preview
+      ? `<a href="${esc(withAs(`/preview/company/${encodeURIComponent(c.id)}`, as.key))}">${esc(c.name)}</a>`
+      : esc(fallback);
   const dealLink = (d: DealRow | undefined, who: string, fallback: string) =>
     d && preview
       ? `<a href="${esc(withAs(`/preview/deal/${encodeURIComponent(d.id)}`, who))}">${esc(d.name)}</a>`
@@ -67,7 +74,7 @@ export function landingPage(input: LandingInput): string {
             : d.handoffs
                 .map((h) => `<div class="handoff"><span>${esc(h.template)}</span>${status(h.state)}</div>`)
                 .join('')
-        }</td>
+        }${d.billing ? `<div class="handoff"><span>Billing</span>${status(d.billing)}</div>` : ''}</td>
         <td class="actions">${link(`/preview/deal/${encodeURIComponent(d.id)}`, 'Handoff checklist')}${
           d.company ? link(`/preview/company/${encodeURIComponent(d.company.id)}`, 'Payment status') : ''
         }</td>
@@ -81,6 +88,7 @@ export function landingPage(input: LandingInput): string {
         <td>${link(`/preview/company/${encodeURIComponent(c.id)}`, c.name)}</td>
         <td>${esc(c.domain)}</td>
         <td>${c.dealCount}</td>
+        <td>${c.overdue ? `<span class="status is-danger"><i></i>${esc(c.overdue)} overdue</span>` : '<span class="muted">—</span>'}</td>
         <td class="actions">${link(`/preview/company/${encodeURIComponent(c.id)}`, 'Payment status')}</td>
       </tr>`,
     )
@@ -107,11 +115,12 @@ export function landingPage(input: LandingInput): string {
         reason. <em>Edit</em> the goals, save, and <em>Resubmit to Customer Success</em>.</li>
         <li>Switch to <strong>Casey (CSM)</strong> with <em>Viewing as</em> and accept it — or open
         ${dealLink(submitted, 'csm', 'a submitted deal')}, waiting for review. Rejecting needs a reason and a note.</li>
-        <li>Casey fills in the CS → Finance handoff and submits it; <strong>Frankie (Finance)</strong> accepts it, which
-        queues billing setup.</li>
-        <li>Each company's <em>Payment status</em> card sits in the record sidebar. This demo connects no finance system,
-        so it says so; once QuickBooks, Xero or Stripe is connected and invoices sync, overdue invoices show as a
-        banner there and on the company's deals.</li>
+        <li>Casey fills in the CS → Finance handoff and submits it; <strong>Frankie (Finance)</strong> accepts it, and the
+        workers set billing up in the finance system: customer, terms and the invoice schedule.</li>
+        <li>Each company's <em>Payment status</em> card sits in the record sidebar, fed by the finance system (here
+        a local QuickBooks sandbox). ${companyLink(overdueCompany, 'A company with overdue invoices')} shows the
+        banner, on the company and on its deals. ${dealLink(failedBilling, 'finance', 'A deal whose billing setup failed')}
+        shows finance why QuickBooks refused it, with a retry.</li>
         <li>As <strong>Robin (RevOps)</strong>, open ${link('/preview/settings', 'Settings')} (finance connection,
         thresholds, people and roles, templates) and the ${link('/preview/home', 'app home')} (revenue-readiness
         metrics).</li>
@@ -136,10 +145,10 @@ export function landingPage(input: LandingInput): string {
     Success to Finance, through a checklist on the deal that knows which answers are still missing; the receiving
     team accepts or rejects with a reason, against an SLA. An accepted finance handoff sets up billing in QuickBooks,
     Xero or Stripe, and overdue invoices come back to HubSpot as a banner on the company and its deals.</p>
-    <p class="muted">This is the local demo: a HubSpot sandbox for portal ${input.portalId} on this machine, an
-    in-memory database, and deals seeded in every handoff state by the app's own services. The cards below are the
-    real card components, rendered outside HubSpot; their requests are signed as HubSpot signs them. Everything
-    starts fresh on each <code>npm start</code>.</p>
+    <p class="muted">This is the local demo: a HubSpot sandbox for portal ${input.portalId} and a QuickBooks Online
+    sandbox on this machine, an in-memory database, and deals seeded in every handoff state by the app's own services
+    and workers. The cards are the real card components, rendered outside HubSpot; their requests are signed as
+    HubSpot signs them. Everything starts fresh on each <code>npm start</code>.</p>
     ${unavailable}
   </section>
 
@@ -161,7 +170,7 @@ export function landingPage(input: LandingInput): string {
 
   <section>
     <h2>Companies (${companies.length})</h2>
-    <table><thead><tr><th>Company</th><th>Domain</th><th>Deals</th><th>Preview</th></tr></thead><tbody>${companyRows}</tbody></table>
+    <table><thead><tr><th>Company</th><th>Domain</th><th>Deals</th><th>Invoices</th><th>Preview</th></tr></thead><tbody>${companyRows}</tbody></table>
   </section>
 
   <section class="pair">

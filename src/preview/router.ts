@@ -73,7 +73,7 @@ export function previewRouter(options: PreviewRouterOptions): Router {
           people,
           as: personOf(req, 'rep'),
           deals: await directory.deals(),
-          companies: directory.companies(),
+          companies: await directory.companies(),
           portalId: directory.portalId,
           previewUnavailable: unavailable,
         }),

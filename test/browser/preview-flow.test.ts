@@ -68,6 +68,8 @@ describeWithChromium('card preview in Chromium', () => {
         expect(text).toContain(person);
       }
       for (const d of demo().deals) expect(text).toContain(d.name);
+      expect(text).toMatch(/Wayne Enterprises\s+wayneenterprises\.example\s+1\s+\$[\d,.]+ overdue/);
+      expect(text).toContain('Billing setup failed');
       expect(await p.getByRole('link', { name: 'Settings' }).count()).toBeGreaterThan(0);
       expect(await p.getByRole('link', { name: '/health' }).getAttribute('href')).toBe('/health');
       const northwind = deal('Northwind Traders');
