@@ -1,11 +1,11 @@
 # Revenue Handoff: one image for the web process (`npm start`, the default command) and the worker
-# (`npm run worker`). Production dependencies only: the card preview, which needs esbuild (a devDependency), is not
-# mounted here, and the demo is meant for `npm start` on a developer's machine.
+# (`npm run worker`). Production dependencies only: the card preview, built from development dependencies, is not
+# served here, and the demo is meant for `npm start` on a developer's machine.
 #
 #   docker build -t revenue-handoff .
 #   docker run --env-file .env -p 3000:3000 revenue-handoff
 #
-# Needs `tsx` in package.json's dependencies: `npm start` and `npm run worker` run the TypeScript sources with it.
+# `npm start` and `npm run worker` run the TypeScript sources with tsx, a runtime dependency.
 FROM node:24-bookworm-slim
 
 ENV NODE_ENV=production \
