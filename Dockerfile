@@ -3,7 +3,7 @@
 # served here, and the demo is meant for `npm start` on a developer's machine.
 #
 #   docker build -t revenue-handoff .
-#   docker run --env-file .env -p 3000:3000 revenue-handoff
+#   docker run --env-file .env -e HOST=0.0.0.0 -p 3000:3000 revenue-handoff   # HOST: .env.example says 127.0.0.1
 #
 # `npm start` and `npm run worker` run the TypeScript sources with tsx, a runtime dependency.
 FROM node:24-bookworm-slim
