@@ -16,6 +16,8 @@ export const ConfigSchema = z.object({
     .or(z.literal('').transform(() => undefined)),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** `false` makes a web-only process (scaled-out deployments run `npm run worker` separately). */
+  WORKERS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   ENCRYPTION_KEY: z.string().optional(),
   HUBSPOT_CLIENT_ID: z.string().optional(),
   HUBSPOT_CLIENT_SECRET: z.string().optional(),
@@ -32,6 +34,8 @@ export interface AppConfig {
   databaseUrl: string | undefined;
   pgliteDataDir: string;
   logLevel: z.infer<typeof ConfigSchema>['LOG_LEVEL'];
+  /** Run the job workers in this process too (the default, as `npm start` does for one-process setups). */
+  workers: boolean;
   /** Key for secrets at rest; unset only with the embedded database (a local key file is used then). */
   encryptionKey: string | undefined;
   previousEncryptionKeys: string[];
@@ -87,6 +91,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL,
     pgliteDataDir: e.PGLITE_DATA_DIR,
     logLevel: e.LOG_LEVEL,
+    workers: e.WORKERS === 'true',
     encryptionKey: e.ENCRYPTION_KEY || undefined,
     previousEncryptionKeys: (e.ENCRYPTION_KEY_PREVIOUS ?? '')
       .split(',')
@@ -94,8 +99,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       .filter(Boolean),
     demo,
     hubspot: {
-      clientId: e.HUBSPOT_CLIENT_ID ?? 'demo-client-id',
-      clientSecret: e.HUBSPOT_CLIENT_SECRET ?? DEMO_CLIENT_SECRET,
+      clientId: e.HUBSPOT_CLIENT_ID || 'demo-client-id',
+      // An empty value counts as unset: a blank secret would verify nothing.
+      clientSecret: e.HUBSPOT_CLIENT_SECRET || DEMO_CLIENT_SECRET,
       appId: e.HUBSPOT_APP_ID ?? '0',
       apiBaseUrl: e.HUBSPOT_API_BASE_URL,
     },

@@ -19,12 +19,13 @@ async function main(): Promise<void> {
     logger,
     demo
       ? {
+          workers: config.workers,
           hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 },
           financeConfig: demo.financeConfig,
           // The demo's landing page and card preview (GET / and /preview/...); never mounted with real credentials.
           extraRouters: (c) => [previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot })],
         }
-      : {},
+      : { workers: config.workers },
   );
   const where = config.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `embedded PGlite (${config.pgliteDataDir})`;
   logger.info({ database: app.db.kind }, `database ready: ${where}`);
