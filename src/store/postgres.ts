@@ -26,6 +26,9 @@ function wrapClient(client: Client): Db {
  */
 export async function openPostgres(connectionString: string, poolSize = 10): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: poolSize });
+  // An idle client the server drops (restart, failover, an administrator's terminate) makes the pool emit 'error';
+  // unheard, that event kills the process. The pool discards the client and the next query opens a new one.
+  pool.on('error', () => {});
   // Fail at start-up, not at the first request, when the server is unreachable.
   const probe = await pool.connect();
   probe.release();
