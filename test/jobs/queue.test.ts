@@ -3,7 +3,7 @@ import { type JobQueue, QUEUES, startJobQueue } from '../../src/jobs/queue.js';
 import type { Db } from '../../src/store/db.js';
 import { testDatabases } from '../support/databases.js';
 
-async function until<T>(probe: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
+async function until<T>(probe: () => Promise<T | undefined>, ms = 60_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await probe();
@@ -37,7 +37,7 @@ describe.each(testDatabases())('durable jobs on $name', ({ open }) => {
       `SELECT count(*) AS n FROM information_schema.tables WHERE table_schema = 'pgboss'`,
     );
     expect(Number(tables[0]?.n)).toBeGreaterThan(0);
-  }, 30_000);
+  }, 90_000);
 
   it('retries a failing job and records the error when it finally succeeds', async () => {
     db = await open();
@@ -55,7 +55,7 @@ describe.each(testDatabases())('durable jobs on $name', ({ open }) => {
     });
     expect(attempts).toBe(2);
     expect(job.retryCount).toBe(1);
-  }, 30_000);
+  }, 90_000);
 
   it('keeps one queued refresh per customer, while other customers queue freely', async () => {
     db = await open();
@@ -66,12 +66,12 @@ describe.each(testDatabases())('durable jobs on $name', ({ open }) => {
     expect(a).not.toBeNull();
     expect(b).toBeNull();
     expect(c).not.toBeNull();
-  }, 30_000);
+  }, 90_000);
 
   it('refuses a job without a key on a per-key queue instead of silently dropping it', async () => {
     db = await open();
     queue = await startJobQueue({ db, databaseUrl: db.url, sendOnly: true });
     const q = queue;
     expect(() => q.send(QUEUES.receivablesRefresh.name, { c: 1 })).toThrow('needs a singletonKey');
-  }, 30_000);
+  }, 90_000);
 });
