@@ -53,3 +53,40 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, prefi
 function throwInvalid(first: Issue, more: string, issues: Issue[]): never {
   throw new DomainError('invalid_input', `${first.message}${more}`, first.path, issues);
 }
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** A NUL, or a UTF-16 surrogate without its partner: PostgreSQL stores neither in text or jsonb. */
+const unstorable = (s: string) => s.includes('\u0000') || LONE_SURROGATE.test(s);
+
+export const UNSTORABLE_TEXT_MESSAGE = 'contains a NUL character or an unpaired surrogate, which cannot be stored';
+
+/**
+ * The path of the first string (value or key) in a parsed JSON value that PostgreSQL cannot store, or null. Walks
+ * iteratively, so arbitrarily deep input cannot overflow the stack.
+ * @example unstorableTextPath({ a: ['ok', 'x\u0000'] }) // 'a[1]'
+ */
+export function unstorableTextPath(value: unknown): string | null {
+  // Each entry links to its parent, so deep input costs memory in proportion to its size, not its depth squared.
+  type Entry = { v: unknown; key: string | number | null; parent: Entry | null };
+  const pathOf = (e: Entry | null, last?: string): string => {
+    const keys: Array<string | number> = last === undefined ? [] : [last];
+    for (let cur = e; cur && cur.key !== null; cur = cur.parent) keys.push(cur.key);
+    return formatPath(keys.reverse());
+  };
+  const stack: Entry[] = [{ v: value, key: null, parent: null }];
+  while (stack.length > 0) {
+    const e = stack.pop() as Entry;
+    if (typeof e.v === 'string') {
+      if (unstorable(e.v)) return pathOf(e);
+    } else if (Array.isArray(e.v)) {
+      for (let i = e.v.length - 1; i >= 0; i--) stack.push({ v: e.v[i], key: i, parent: e });
+    } else if (e.v !== null && typeof e.v === 'object') {
+      for (const [k, child] of Object.entries(e.v)) {
+        if (unstorable(k)) return pathOf(e, k);
+        stack.push({ v: child, key: k, parent: e });
+      }
+    }
+  }
+  return null;
+}

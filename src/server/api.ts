@@ -2,8 +2,8 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 import type { CallingUser, Handler } from '../../serverless/handler.js';
-import { domainErrorIn } from '../core/errors.js';
-import { parseInput } from '../core/validate.js';
+import { DomainError, domainErrorIn } from '../core/errors.js';
+import { parseInput, UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../core/validate.js';
 import { verifyHubSpotSignatureV3 } from '../integrations/hubspot/signature.js';
 
 type AnyHandler<S> = Handler<z.ZodType, z.ZodType, S>;
@@ -67,7 +67,8 @@ export function apiRouter<S>(options: ApiOptions<S>): Router {
       return;
     }
     const portalId = Number(req.query.portalId);
-    const userId = typeof req.query.userId === 'string' ? req.query.userId : '';
+    // HubSpot user ids are numbers (portal settings accept no other kind); anything else cannot be a caller.
+    const userId = typeof req.query.userId === 'string' && /^\d{1,20}$/.test(req.query.userId) ? req.query.userId : '';
     if (!Number.isSafeInteger(portalId) || portalId <= 0 || !userId) {
       res.status(400).json({ code: 'invalid_input', message: 'portalId and userId are required in the signed URL' });
       return;
@@ -82,6 +83,8 @@ export function apiRouter<S>(options: ApiOptions<S>): Router {
           return;
         }
       }
+      const unstorable = unstorableTextPath(parsedBody);
+      if (unstorable !== null) throw new DomainError('invalid_input', UNSTORABLE_TEXT_MESSAGE, unstorable);
       const input = parseInput(handler.input, parsedBody);
       const email = typeof req.query.userEmail === 'string' ? req.query.userEmail : undefined;
       const { services, user } = await options.resolve(portalId, userId, email);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { DomainError } from '../../core/errors.js';
-import { parseInput } from '../../core/validate.js';
+import { parseInput, UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../../core/validate.js';
 
 /**
  * HubSpot webhook deliveries: a JSON array of up to 100 events, delivered at least once, in any order, with
@@ -91,7 +91,11 @@ export function parseWebhookBatch(raw: string): WebhookEvent[] {
       'body',
     );
   }
-  return parseInput(z.array(EventSchema), body);
+  const events = parseInput(z.array(EventSchema), body);
+  // Stored as jsonb: a NUL or a lone surrogate in any value (or extra key) would fail the insert, and the retries.
+  const unstorable = unstorableTextPath(events);
+  if (unstorable !== null) throw new DomainError('invalid_input', UNSTORABLE_TEXT_MESSAGE, unstorable);
+  return events;
 }
 
 /**
