@@ -2,12 +2,14 @@ import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { installPortal } from '../app/install.js';
+import { isHubSpotError } from '../integrations/hubspot/errors.js';
 import { accessTokenInfo, exchangeCode, installUrl, missingScopes } from '../integrations/hubspot/oauth.js';
 import type { Db } from '../store/db.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Runtime } from './runtime.js';
 
 const STATE_TTL_MS = 10 * 60_000;
+const OAUTH_STATE = /^[A-Za-z0-9_-]{16,128}$/;
 
 function page(title: string, body: string): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -37,6 +39,8 @@ export async function consumeOAuthState(
   state: string,
   purpose: string,
 ): Promise<{ portalId: number | null } | null> {
+  // States are base64url (createOAuthState): anything else was never issued, and must not reach the database as is.
+  if (!OAUTH_STATE.test(state)) return null;
   const rows = await db.query<{ portal_id: string | null }>(
     'DELETE FROM oauth_states WHERE state = $1 AND purpose = $2 AND expires_at > now() RETURNING portal_id',
     [state, purpose],
@@ -91,13 +95,29 @@ export function hubspotOAuthRouter(deps: {
       return;
     }
     try {
-      const tokens = await exchangeCode({
-        clientId: deps.clientId,
-        clientSecret: deps.clientSecret,
-        code,
-        redirectUri,
-        ...basePath,
-      });
+      let tokens: Awaited<ReturnType<typeof exchangeCode>>;
+      try {
+        tokens = await exchangeCode({
+          clientId: deps.clientId,
+          clientSecret: deps.clientSecret,
+          code,
+          redirectUri,
+          ...basePath,
+        });
+      } catch (e) {
+        // HubSpot refusing the code (used, expired, forged) is a bad request, not a failure on our side or HubSpot's.
+        if (!isHubSpotError(e) || (e.kind !== 'validation' && e.kind !== 'auth')) throw e;
+        deps.logger.warn({ status: e.status, category: e.category }, 'HubSpot refused the authorization code');
+        res
+          .status(400)
+          .send(
+            page(
+              'Installation link expired',
+              'HubSpot did not accept this authorisation: it was already used or has expired. Start the installation again from the app listing.',
+            ),
+          );
+        return;
+      }
       const info = await accessTokenInfo(tokens.accessToken, basePath);
       const missing = missingScopes(info.scopes);
       if (missing.length > 0) {
