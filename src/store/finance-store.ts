@@ -600,6 +600,10 @@ export async function unprocessedFinanceEvents(
 
 // --- OAuth states ---------------------------------------------------------------------------------------------------
 
+/** What createOAuthState issues (base64url); anything else was never issued and is not looked up at all (a NUL
+ * in a forged state would otherwise fail the query itself). */
+const OAUTH_STATE = /^[A-Za-z0-9_-]{16,128}$/;
+
 /**
  * A one-time OAuth state bound to a portal and purpose (e.g. `connect:xero`), valid for `ttlMs`.
  * @example const state = await createOAuthState(db, { purpose: 'connect:quickbooks', portalId: 42, now })
@@ -626,6 +630,7 @@ export async function peekOAuthState(
   purpose: string,
   now: Date,
 ): Promise<{ portalId: number } | null> {
+  if (!OAUTH_STATE.test(state)) return null;
   const [row] = await db.query<{ portal_id: string | number }>(
     'SELECT portal_id FROM oauth_states WHERE state = $1 AND purpose = $2 AND expires_at > $3',
     [state, purpose, now],
@@ -643,6 +648,7 @@ export async function consumeOAuthState(
   purpose: string,
   now: Date,
 ): Promise<{ portalId: number } | null> {
+  if (!OAUTH_STATE.test(state)) return null;
   const rows = await db.query<{ portal_id: string | number; purpose: string; expires_at: Date }>(
     'DELETE FROM oauth_states WHERE state = $1 RETURNING portal_id, purpose, expires_at',
     [state],
