@@ -46,7 +46,13 @@ export async function getPaymentStatus(
   let companyId: string | undefined = input.objectId;
   if (input.objectType === 'deal') {
     companyId = (await crm.readAssociations('deals', [input.objectId], 'companies'))[input.objectId]?.[0];
-    if (!companyId) return empty('This deal has no associated company, so there is no payment history to show.');
+    if (!companyId) {
+      // No association is also what a deal of another HubSpot account (or a deleted one) looks like: say which.
+      const [deal] = await crm.batchReadDeals([input.objectId], ['dealname']);
+      if (!deal)
+        throw new DomainError('not_found', `Deal ${input.objectId} does not exist in this HubSpot account`, 'objectId');
+      return empty('This deal has no associated company, so there is no payment history to show.');
+    }
   }
   const [company] = await crm.batchReadCompanies([companyId], ['name', 'rh_credit_hold']);
   if (!company)
