@@ -69,6 +69,8 @@ interface HandoffRow {
   revision: number;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 function repositories(db: Db, portalId: number) {
   const p = portalId;
   const toStored = (r: HandoffRow): StoredHandoff => ({
@@ -158,6 +160,8 @@ function repositories(db: Db, portalId: number) {
         return rows.map(toStored);
       },
       async get(handoffId: string): Promise<StoredHandoff | null> {
+        // Handoff ids are UUIDs: anything else (a caller's typo or worse) is simply not found, not a database error.
+        if (!UUID.test(handoffId)) return null;
         const rows = await db.query<HandoffRow>(
           'SELECT record, data, evaluation, revision FROM handoffs WHERE portal_id = $1 AND id = $2',
           [p, handoffId],
@@ -270,6 +274,7 @@ function repositories(db: Db, portalId: number) {
 
     billing: {
       async setupByHandoff(handoffId: string): Promise<BillingSetupRow | null> {
+        if (!UUID.test(handoffId)) return null;
         const rows = await db.query<Record<string, unknown>>(
           'SELECT * FROM billing_setups WHERE portal_id = $1 AND handoff_id = $2',
           [p, handoffId],
