@@ -139,8 +139,13 @@ export async function cancelScheduledInvoice(
   const i = CancelScheduledInvoiceInput.parse(input);
   const { store } = ctx.services;
   const setup = await setupOf(ctx, i.dealId, i.handoffId);
+  const schedule = BillingScheduleSchema.parse(setup.schedule);
+  // Refuse an unknown key before seeding: a refused request stores nothing.
+  if (!schedule.invoices.some((inv) => inv.key === i.invoiceKey)) {
+    throw new DomainError('not_found', `This billing schedule has no invoice ${i.invoiceKey}`, 'invoiceKey');
+  }
   const fstore = financeStore(store.db, ctx.portalId);
-  await fstore.held.seed(setup.id, BillingScheduleSchema.parse(setup.schedule));
+  await fstore.held.seed(setup.id, schedule);
   const row = await fstore.held.get(setup.id, i.invoiceKey);
   if (!row) throw new DomainError('not_found', `This billing schedule has no invoice ${i.invoiceKey}`, 'invoiceKey');
   if (row.status === 'cancelled') return getHandoffView(ctx, { dealId: i.dealId });
