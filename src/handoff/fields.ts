@@ -417,16 +417,22 @@ export function unknownFieldMessage(key: string): string {
 }
 
 function nearestFieldKey(key: string): string | null {
+  const limit = Math.max(2, Math.floor(key.length / 3));
+  const lower = key.toLowerCase();
   let best: string | null = null;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const candidate of HANDOFF_FIELD_KEYS) {
-    const d = editDistance(key.toLowerCase(), candidate.toLowerCase());
+    const other = candidate.toLowerCase();
+    // The distance is at least the difference in length: skip candidates that cannot be within the limit, so a
+    // huge unknown key costs nothing instead of seconds of edit-distance rows.
+    if (Math.abs(other.length - lower.length) > limit) continue;
+    const d = editDistance(lower, other);
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
   }
-  return bestDistance <= Math.max(2, Math.floor(key.length / 3)) ? best : null;
+  return bestDistance <= limit ? best : null;
 }
 
 function editDistance(a: string, b: string): number {
