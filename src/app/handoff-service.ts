@@ -401,7 +401,8 @@ export async function submitHandoff(ctx: Ctx, input: z.output<typeof SubmitHando
  * Starts billing setup for an accepted handoff: one setup per handoff, a durable job queued; never calls a finance
  * API here. Without a connected finance system the handoff waits, and says so in its thread.
  */
-async function startBilling(ctx: Ctx, loaded: Loaded, handoff: Handoff): Promise<Handoff> {
+async function startBilling(ctx: Ctx, loaded: Loaded, stored: StoredHandoff): Promise<Handoff> {
+  const handoff = stored.handoff;
   const { store, queue } = ctx.services;
   const connection = await store.finance.connection();
   if (connection?.status !== 'connected') {
@@ -429,7 +430,11 @@ async function startBilling(ctx: Ctx, loaded: Loaded, handoff: Handoff): Promise
     plan,
     schedule,
   });
-  await store.events.append([eventToAudit(event, { setupId: setup.id })]);
+  // The state is saved before the job is sent, so the worker always finds billing_pending.
+  await store.transaction(async (tx) => {
+    await tx.handoffs.update({ ...stored, handoff: pending });
+    await tx.events.append([eventToAudit(event, { setupId: setup.id })]);
+  });
   if (!queue) throw new Error('no job queue to start billing setup');
   await queue.send(
     QUEUES.billingSetup.name,
@@ -465,10 +470,7 @@ export async function reviewHandoff(ctx: Ctx, input: z.output<typeof ReviewHando
   if (nextAutomaticAction(next) === 'start_billing') {
     const reloaded = await load(ctx, input.dealId);
     const again = pick(reloaded, input.dealId, input.handoffId);
-    const started = await startBilling(ctx, reloaded, again.stored.handoff);
-    if (started !== again.stored.handoff) {
-      await ctx.services.store.handoffs.update({ ...again.stored, handoff: started });
-    }
+    await startBilling(ctx, reloaded, again.stored);
   }
   const fresh = await load(ctx, input.dealId);
   await mirrorStatus(ctx, fresh);
@@ -558,10 +560,9 @@ export async function syncBillingSetup(ctx: Ctx, input: z.output<typeof SyncBill
   const item = pick(loaded, input.dealId, input.handoffId);
   const h = item.stored.handoff;
   if (h.state === 'accepted') {
-    const started = await startBilling(ctx, loaded, h);
+    const started = await startBilling(ctx, loaded, item.stored);
     if (started === h)
       throw new DomainError('conflict', 'Connect a finance system in the app settings before starting billing setup');
-    await ctx.services.store.handoffs.update({ ...item.stored, handoff: started });
   } else if (h.state === 'billing_failed') {
     const { handoff: next, event } = transition(h, { type: 'retry_billing' }, actorOf(ctx), ctx.now);
     const setup = await ctx.services.store.billing.setupByHandoff(h.id);
