@@ -95,6 +95,27 @@ export function accessToken(
   return p;
 }
 
+/**
+ * The vendor refused `rejected` although we hold it as valid (revoked, or expired early at the vendor): mark it
+ * expired so that the next `accessToken` call refreshes. Under the row lock and only if `rejected` is still the
+ * stored token, so a token another worker has just refreshed is never thrown away.
+ * @returns whether the stored token was the rejected one (false: someone already replaced it; just ask again).
+ * @example if (res.status === 401) await expireAccessToken(db, box, owner, usedToken);
+ */
+export async function expireAccessToken(db: Db, box: SecretBox, owner: TokenOwner, rejected: string): Promise<boolean> {
+  const w = where(owner);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<TokenRow>(
+      `SELECT access_token_enc FROM ${owner.table} WHERE ${w.clause} FOR UPDATE`,
+      w.params,
+    );
+    if (!row?.access_token_enc) return false;
+    if (box.decrypt(row.access_token_enc, tokenContext(owner, 'access')) !== rejected) return false;
+    await tx.query(`UPDATE ${owner.table} SET access_expires_at = to_timestamp(0) WHERE ${w.clause}`, w.params);
+    return true;
+  });
+}
+
 interface TokenRow {
   access_token_enc: string | null;
   refresh_token_enc: string | null;

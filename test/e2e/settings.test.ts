@@ -83,7 +83,11 @@ describe('settings and metrics through the card API', () => {
     expect(stripe.body.message).toContain('Stripe secret or restricted key');
     const milestone = await post('markMilestoneAccepted', { dealId: '1', handoffId: 'h', milestoneId: 'm1' }, REP);
     expect(milestone.status).toBe(403);
-    const cancel = await post('cancelScheduledInvoice', { dealId: '1', handoffId: 'h', invoiceKey: 'c0-p1', reason: 'x' }, REP);
+    const cancel = await post(
+      'cancelScheduledInvoice',
+      { dealId: '1', handoffId: 'h', invoiceKey: 'c0-p1', reason: 'x' },
+      REP,
+    );
     expect(cancel.status).toBe(403);
   });
 

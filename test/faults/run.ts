@@ -49,6 +49,7 @@ const injected = {
   'duplicate finance webhook': 0,
   'out-of-order finance webhook': 0,
   'token expiry during the batch': 0,
+  'access token revoked at the vendor': 0,
   'two workers refresh one rotating token': 0,
 };
 const checks: Array<{ name: string; value: number | string; ok: boolean; proves: string }> = [];
@@ -180,6 +181,14 @@ const expiryAt = new Set([
   Math.floor(SETUPS * 0.6),
   Math.floor(SETUPS * 0.8),
 ]);
+// QuickBooks refuses every access token it issued (revoked, or expired early) while the vault holds them as fresh.
+const revokedAt = new Set([
+  Math.floor(SETUPS * 0.1),
+  Math.floor(SETUPS * 0.3),
+  Math.floor(SETUPS * 0.5),
+  Math.floor(SETUPS * 0.7),
+  Math.floor(SETUPS * 0.9),
+]);
 const SAFE_TO_HANG = new Set(['start', 'terms:done', 'po:done', 'schedule:done']);
 
 await Promise.all(
@@ -229,6 +238,10 @@ await Promise.all(
         // The vault's copy is about to expire (within its 2-minute skew): the next call refreshes and rotates.
         injected['token expiry during the batch']++;
         h.clock.now = new Date(h.clock.now.getTime() + 59 * 60_000);
+      }
+      if (revokedAt.has(done)) {
+        injected['access token revoked at the vendor']++;
+        qbo.expireAccessTokens();
       }
     }
   }),

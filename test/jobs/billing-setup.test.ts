@@ -3,7 +3,7 @@ import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { testDatabases } from '../support/databases.js';
-import { type Harness, openHarness, PORTAL } from '../support/finance-harness.js';
+import { type Harness, openHarness, PORTAL, vendorState } from '../support/finance-harness.js';
 
 class SimulatedCrash extends Error {}
 
@@ -12,27 +12,6 @@ const ROOMY_BUDGETS = {
   xero: (t: string) => ({ key: `xero:${t}`, windows: [{ ms: 60_000, max: 100_000 }], maxConcurrent: 5 }),
   stripe: (t: string) => ({ key: `stripe:${t}`, windows: [{ ms: 1_000, max: 100_000 }] }),
 };
-
-/** What the vendor sandbox holds for one setup: customers carrying the company's reference, invoices carrying the setup's. */
-function vendorState(h: Harness, system: 'quickbooks' | 'xero' | 'stripe', companyId: string, setupId: string) {
-  const ref = `hs-company-${companyId}`;
-  if (system === 'quickbooks') {
-    const customers = [...h.qbo.state.customers.values()].filter((c) => (c.Notes ?? '').includes(ref));
-    const invoices = [...h.qbo.state.invoices.values()].filter((i) => (i.PrivateNote ?? '').includes(setupId));
-    return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.Id };
-  }
-  if (system === 'xero') {
-    const org = [...h.xero.state.orgs.values()][0];
-    const customers = [...(org?.contacts.values() ?? [])].filter((c) => c.contact.ContactNumber === ref);
-    const invoices = [...(org?.invoices.values() ?? [])].filter((i) => i.number.startsWith(setupId));
-    return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.contact.ContactID };
-  }
-  const customers = [...h.stripe.state.customers.values()].filter((c) => c.metadata?.rh_external_ref === ref);
-  const invoices = [...h.stripe.state.invoices.values()].filter((i) =>
-    String(i.metadata?.rh_reference ?? '').startsWith(setupId),
-  );
-  return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.id };
-}
 
 /** Invoices setup creates now: QuickBooks the three dated March–May (today is 15 May); Xero and Stripe all twelve as drafts. */
 const EXPECTED_INVOICES = { quickbooks: 3, xero: 12, stripe: 12 } as const;

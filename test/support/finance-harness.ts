@@ -27,6 +27,7 @@ import type { Db } from '../../src/store/db.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { createSecretBox, type SecretBox } from '../../src/store/secrets.js';
+import { saveTokens } from '../../src/store/tokens.js';
 import { mockVendors } from './msw.js';
 import { TEST_CLIENT_SECRET } from './signed.js';
 
@@ -124,6 +125,8 @@ export interface Harness {
   /** A new gateway (and deps) with other settings, e.g. lowered limits. */
   regateway(config: Partial<FinanceConfig>): void;
   connect(system: FinanceSystemId): Promise<void>;
+  /** Connects through the vendor sandbox's own OAuth code exchange, so the stored tokens are ones it can refresh. */
+  connectByOAuth(system: 'quickbooks' | 'xero'): Promise<void>;
   seedSetup(input: {
     system: FinanceSystemId;
     name: string;
@@ -236,6 +239,17 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
     });
   };
 
+  h.connectByOAuth = async (system) => {
+    await h.connect(system);
+    const t =
+      system === 'quickbooks'
+        ? await h.gateway.oauth(system).exchangeCode(h.qbo.oauth.issueCode().code, { realmId: h.qbo.realmId })
+        : await h.gateway
+            .oauth(system)
+            .exchangeCode(h.xero.authorize({ redirectUri: XERO_CLIENT.redirectUri, tenantIds: [h.xero.tenantId] }));
+    await saveTokens(db, box, { table: 'finance_connections', portalId: PORTAL, system }, t);
+  };
+
   h.seedSetup = async (input) => {
     const store = portalStore(db, PORTAL);
     const companyId = input.withCompany === false ? null : hubspot.addCompany({ name: input.name });
@@ -265,4 +279,25 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
     await db.close();
   };
   return h;
+}
+
+/** What the vendor sandbox holds for one setup: customers carrying the company's reference, invoices carrying the setup's. */
+export function vendorState(h: Harness, system: 'quickbooks' | 'xero' | 'stripe', companyId: string, setupId: string) {
+  const ref = `hs-company-${companyId}`;
+  if (system === 'quickbooks') {
+    const customers = [...h.qbo.state.customers.values()].filter((c) => (c.Notes ?? '').includes(ref));
+    const invoices = [...h.qbo.state.invoices.values()].filter((i) => (i.PrivateNote ?? '').includes(setupId));
+    return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.Id };
+  }
+  if (system === 'xero') {
+    const org = [...h.xero.state.orgs.values()][0];
+    const customers = [...(org?.contacts.values() ?? [])].filter((c) => c.contact.ContactNumber === ref);
+    const invoices = [...(org?.invoices.values() ?? [])].filter((i) => i.number.startsWith(setupId));
+    return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.contact.ContactID };
+  }
+  const customers = [...h.stripe.state.customers.values()].filter((c) => c.metadata?.rh_external_ref === ref);
+  const invoices = [...h.stripe.state.invoices.values()].filter((i) =>
+    String(i.metadata?.rh_reference ?? '').startsWith(setupId),
+  );
+  return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.id };
 }

@@ -10,7 +10,7 @@ import {
 import type { Db } from '../../store/db.js';
 import { type FinanceConnection, financeStore } from '../../store/finance-store.js';
 import type { SecretBox } from '../../store/secrets.js';
-import { accessToken, ReconnectNeeded, type TokenOwner, tokenContext } from '../../store/tokens.js';
+import { accessToken, expireAccessToken, ReconnectNeeded, type TokenOwner, tokenContext } from '../../store/tokens.js';
 import {
   FinanceError,
   type FinanceOAuth,
@@ -33,7 +33,9 @@ import { createXeroFinanceSystem, createXeroOAuth, createXeroWebhookVerifier, ty
  * port call under ONE policy:
  * - rate_limited → wait max(Retry-After, backoff), up to `rateLimitRetries` times in a row;
  * - temporary → exponential backoff with full jitter, up to `retries` times;
- * - auth, validation, conflict, not_found, unknown → no retry (a person has to act, or we do not understand).
+ * - auth: a 401 on an OAuth access token we hold as valid (revoked or expired early at the vendor) → mark it expired,
+ *   refresh single-flight and retry once at once; a second refusal, or a refused refresh, → "reconnect";
+ * - validation, conflict, not_found, unknown → no retry (a person has to act, or we do not understand).
  * Every retry is recorded as a `finance_retry` metric fact (and passed to `onRetry`), so tests and the admin page
  * can count them.
  *
@@ -200,6 +202,11 @@ export function retryDelay(
   return null;
 }
 
+/** A 401 on an access token (not a refused refresh, which already says "reconnect"). */
+function isRefusedAccessToken(e: unknown): boolean {
+  return e instanceof FinanceError && e.kind === 'auth' && e.status === 401 && !causeOf(e, ReconnectNeeded);
+}
+
 const PORT_METHODS = [
   'findCustomer',
   'createCustomer',
@@ -320,8 +327,11 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     return { table: 'finance_connections', portalId: connection.portalId, system: connection.system };
   }
 
-  /** The vault's token getter, with a refused refresh turned into an `auth` FinanceError that says "reconnect". */
-  function tokenGetter(connection: FinanceConnection): () => Promise<string> {
+  /**
+   * The vault's token getter, with a refused refresh turned into an `auth` FinanceError that says "reconnect", and
+   * `expireLast` to give back the last token handed out when the vendor refused it.
+   */
+  function tokenGetter(connection: FinanceConnection): { get: () => Promise<string>; expireLast: () => Promise<void> } {
     const system = connection.system;
     const refresh = async (refreshToken: string) => {
       const t = await oauth(system).refresh(refreshToken);
@@ -332,9 +342,11 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
         ...(t.refreshExpiresAt ? { refreshExpiresAt: t.refreshExpiresAt } : {}),
       };
     };
-    return async () => {
+    let last: string | undefined;
+    const get = async () => {
       try {
-        return await accessToken(db, box, owner(connection), refresh, now);
+        last = await accessToken(db, box, owner(connection), refresh, now);
+        return last;
       } catch (e) {
         if (e instanceof ReconnectNeeded) {
           throw new FinanceError(
@@ -347,6 +359,10 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
         throw e;
       }
     };
+    const expireLast = async () => {
+      if (last !== undefined) await expireAccessToken(db, box, owner(connection), last);
+    };
+    return { get, expireLast };
   }
 
   async function stripeKey(connection: FinanceConnection): Promise<string> {
@@ -358,12 +374,16 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     return box.decrypt(row.access_token_enc, tokenContext(owner(connection), 'access'));
   }
 
-  async function adapterFor(connection: FinanceConnection): Promise<FinanceSystem> {
+  /** The adapter of a connection, and how to give back an OAuth access token the vendor refused (none for Stripe keys). */
+  async function adapterFor(
+    connection: FinanceConnection,
+  ): Promise<{ inner: FinanceSystem; expireToken?: () => Promise<void> }> {
     if (connection.system === 'quickbooks') {
       const q = config.quickbooks;
-      return createQuickBooksFinanceSystem({
+      const token = tokenGetter(connection);
+      const inner = createQuickBooksFinanceSystem({
         realmId: connection.tenantId,
-        accessToken: tokenGetter(connection),
+        accessToken: token.get,
         fetch: budgetedFetch(budgetOf(connection, true)),
         ...(q?.apiBaseUrl ? { baseUrl: q.apiBaseUrl } : {}),
         ...(q?.homeCurrency ? { homeCurrency: q.homeCurrency } : {}),
@@ -372,16 +392,19 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
         ...(q?.poCustomField ? { poCustomField: q.poCustomField } : {}),
         now,
       });
+      return { inner, expireToken: token.expireLast };
     }
     if (connection.system === 'xero') {
       const x = config.xero;
-      return createXeroFinanceSystem({
+      const token = tokenGetter(connection);
+      const inner = createXeroFinanceSystem({
         tenantId: connection.tenantId,
-        accessToken: tokenGetter(connection),
+        accessToken: token.get,
         fetch: budgetedFetch(budgetOf(connection, true)),
         ...(x?.apiBaseUrl ? { baseUrl: x.apiBaseUrl } : {}),
         ...(x?.salesAccountCode ? { salesAccountCode: x.salesAccountCode } : {}),
       });
+      return { inner, expireToken: token.expireLast };
     }
     const key = await stripeKey(connection);
     const live = isLiveKey(key);
@@ -389,12 +412,13 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
       ...(config.stripe?.apiBaseUrl ? { baseUrl: config.stripe.apiBaseUrl } : {}),
       fetch: budgetedFetch(budgetOf(connection, live)),
     });
-    return createStripeFinanceSystem({
+    const inner = createStripeFinanceSystem({
       stripe,
       livemode: live,
       ...(config.stripe?.poFieldName ? { poFieldName: config.stripe.poFieldName } : {}),
       now,
     });
+    return { inner };
   }
 
   /** Wraps every port method in the retry policy, recording each retry. */
@@ -402,6 +426,7 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     inner: FinanceSystem,
     connection: FinanceConnection,
     options: { subject?: string; onRetry?: (r: FinanceRetry) => void },
+    expireToken?: () => Promise<void>,
   ): FinanceSystem {
     const store = financeStore(db, connection.portalId);
     const subject = options.subject ?? `${connection.system}:${connection.tenantId}`;
@@ -409,15 +434,20 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     for (const name of PORT_METHODS) {
       const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
       (wrapped as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
-        const attempts = { temporary: 0, rateLimited: 0 };
+        const attempts = { temporary: 0, rateLimited: 0, unauthorized: 0 };
         return pRetry(() => method.apply(inner, args), {
-          retries: policy.retries + policy.rateLimitRetries + 1,
+          retries: policy.retries + policy.rateLimitRetries + 2,
           minTimeout: 0,
           onFailedAttempt: async ({ error, attemptNumber }) => {
             const e = error as unknown;
             if (e instanceof FinanceError && e.kind === 'temporary') attempts.temporary++;
             if (e instanceof FinanceError && e.kind === 'rate_limited') attempts.rateLimited++;
-            const wait = retryDelay(e, attempts, policy, random);
+            const refused = expireToken && attempts.unauthorized === 0 && isRefusedAccessToken(e);
+            if (refused) {
+              attempts.unauthorized++;
+              await expireToken();
+            }
+            const wait = refused ? 0 : retryDelay(e, attempts, policy, random);
             if (wait === null) throw e;
             const fe = e as FinanceError;
             const retry: FinanceRetry = {
@@ -434,7 +464,7 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
             deps.logger?.warn({ retry }, `${DISPLAY[connection.system]} ${name} failed (${fe.kind}); retrying`);
             options.onRetry?.(retry);
             await store.facts.append('finance_retry', subject, now(), { ...retry });
-            await sleep(wait);
+            if (wait > 0) await sleep(wait);
           },
         });
       };
@@ -455,8 +485,8 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     if (connection.status === 'reconnect_needed') {
       throw new FinanceNotConnected(portalId, 'reconnect_needed', connection.system);
     }
-    const inner = await adapterFor(connection);
-    return { connection, finance: withRetries(inner, connection, options) };
+    const { inner, expireToken } = await adapterFor(connection);
+    return { connection, finance: withRetries(inner, connection, options, expireToken) };
   }
 
   return { forPortal, oauth, verifier, config, policy };

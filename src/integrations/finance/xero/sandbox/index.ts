@@ -1086,6 +1086,11 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       if (inv.dueDate) inv.dueDate = plusDays(inv.dueDate, -days);
     },
 
+    /** Every access token stops working (401) while refresh tokens still work, as after an early revocation. */
+    revokeAccessTokens(): void {
+      sessions.clear();
+    },
+
     /** Simulates a person approving the app in Xero's consent screen; returns the code sent to redirectUri. */
     authorize(params: { redirectUri: string; scope?: string; tenantIds?: string[] }): string {
       const tenantIds = params.tenantIds ?? [firstTenant];
