@@ -138,13 +138,25 @@ export function financeOAuthRouter(deps: FinanceOAuthDeps): Router {
           `${name} is connected to Revenue Handoff. You can close this tab and return to HubSpot.`,
         );
       } catch (e) {
-        deps.logger.warn({ err: e, vendor }, 'finance OAuth callback failed');
-        const message = e instanceof FinanceError ? e.vendorMessage : e instanceof Error ? e.message : String(e);
+        if (!(e instanceof FinanceError)) {
+          deps.logger.error({ err: e, vendor }, 'finance OAuth callback failed');
+          page(
+            res,
+            500,
+            `${name} not connected`,
+            'Something went wrong on our side. Start again from the app settings.',
+          );
+          return;
+        }
+        deps.logger.warn({ err: e, vendor }, 'finance OAuth callback refused');
+        // A refused code (used, expired, forged) is the request's fault: 400. Only a vendor outage is a 502.
         page(
           res,
-          502,
+          e.retryable ? 502 : 400,
           `${name} not connected`,
-          `${name} refused the connection: ${message}. Start again from the app settings.`,
+          e.retryable
+            ? `${name} is not answering right now (${e.vendorMessage}). Try again in a few minutes from the app settings.`
+            : `${name} refused the connection: ${e.vendorMessage}. Start again from the app settings.`,
         );
       }
     });

@@ -1,4 +1,5 @@
 import express, { type Request, type Response, Router } from 'express';
+import { UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../core/validate.js';
 import type { FinanceSystemId, FinanceWebhookEvent, FinanceWebhookVerifier } from '../integrations/finance/port.js';
 import { createStripeWebhookVerifier } from '../integrations/finance/stripe/index.js';
 import type { FinanceJobDeps } from '../jobs/finance-jobs.js';
@@ -11,6 +12,23 @@ import {
   storeInboundEvents,
 } from '../store/finance-store.js';
 import type { SecretBox } from '../store/secrets.js';
+
+/** Longer ids than any vendor sends: refused, since they could not be keyed (PostgreSQL's index entry limit). */
+const MAX_ID_LENGTH = 255;
+
+/** What makes a parsed, signed delivery unstorable, in words for the sender; null when it can be stored. */
+export function unstorableDelivery(events: FinanceWebhookEvent[]): string | null {
+  for (const [i, e] of events.entries()) {
+    for (const key of ['eventId', 'tenantId', 'entityId'] as const) {
+      if (e[key].length > MAX_ID_LENGTH) {
+        return `events[${i}].${key} is ${e[key].length} characters long; at most ${MAX_ID_LENGTH} are accepted`;
+      }
+    }
+    if (Number.isNaN(e.occurredAt.getTime())) return `events[${i}] has no readable event time`;
+  }
+  const path = unstorableTextPath(events);
+  return path ? `${path.replace(/^\[(\d+)\]/, 'events[$1]')} ${UNSTORABLE_TEXT_MESSAGE}` : null;
+}
 
 /**
  * Finance webhooks: POST /webhooks/quickbooks, /webhooks/xero, /webhooks/stripe (app-wide endpoints, secrets from
@@ -73,6 +91,12 @@ export function financeWebhooksRouter(deps: FinanceWebhookDeps): Router {
     } catch (e) {
       deps.logger.warn({ err: e, system }, 'finance webhook body could not be read');
       res.status(400).json({ code: 'bad_body', message: e instanceof Error ? e.message : String(e) });
+      return;
+    }
+    const unstorable = unstorableDelivery(events);
+    if (unstorable) {
+      deps.logger.warn({ system }, 'finance webhook refused: unstorable delivery');
+      res.status(400).json({ code: 'bad_body', message: unstorable });
       return;
     }
     if (events.length === 0) {

@@ -60,8 +60,11 @@ export function createStripeWebhookVerifier(options: StripeWebhookOptions): Fina
         throw new FinanceError('stripe', 'validation', 'Stripe webhook body is not JSON');
       }
       const object = event?.data?.object as { object?: string; id?: string } | undefined;
-      if (!event?.id || typeof event.type !== 'string' || !object) {
+      if (typeof event?.id !== 'string' || !event.id || typeof event.type !== 'string' || !object) {
         throw new FinanceError('stripe', 'validation', 'Stripe webhook body is not a Stripe event');
+      }
+      if (typeof event.created !== 'number' || !Number.isFinite(event.created) || Math.abs(event.created) > 8.64e12) {
+        throw new FinanceError('stripe', 'validation', 'Stripe event `created` must be a Unix time in seconds');
       }
       const type = event.type as string;
       return [

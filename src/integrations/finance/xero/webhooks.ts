@@ -10,6 +10,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
+import { zodIssues } from '../../../core/validate.js';
 import type { FinanceWebhookEvent, FinanceWebhookVerifier } from '../port.js';
 import { FinanceError } from '../port.js';
 import { parseXeroDate } from './dates.js';
@@ -69,11 +70,9 @@ export function createXeroWebhookVerifier(options: { webhookKey: string }): Fina
       }
       const parsed = PayloadSchema.safeParse(json);
       if (!parsed.success) {
-        throw new FinanceError(
-          'xero',
-          'validation',
-          `Xero webhook body is not a Xero event list: ${parsed.error.message}`,
-        );
+        const issue = zodIssues(parsed.error)[0];
+        const where = issue?.path ? ` (${issue.path} ${issue.message})` : issue ? ` (${issue.message})` : '';
+        throw new FinanceError('xero', 'validation', `Xero webhook body is not a Xero event list${where}`);
       }
       return parsed.data.events.map((e) => {
         const occurredAt = parseXeroDate(e.eventDateUtc);
