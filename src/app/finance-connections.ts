@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { HandlerContext } from '../../serverless/handler.js';
 import { DomainError } from '../core/errors.js';
 import { parseStripeError, stripeFromKey } from '../integrations/finance/stripe/index.js';
-import { createOAuthState, financeStore } from '../store/finance-store.js';
+import { financeStore } from '../store/finance-store.js';
+import { createOAuthState } from '../store/oauth-states.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { AppServices } from './services.js';
 

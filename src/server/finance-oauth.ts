@@ -3,7 +3,8 @@ import type { Logger } from 'pino';
 import type { FinanceGateway } from '../integrations/finance/factory.js';
 import { FinanceError } from '../integrations/finance/port.js';
 import type { Db } from '../store/db.js';
-import { consumeOAuthState, financeStore, peekOAuthState } from '../store/finance-store.js';
+import { financeStore } from '../store/finance-store.js';
+import { consumeOAuthState, peekOAuthState } from '../store/oauth-states.js';
 import type { SecretBox } from '../store/secrets.js';
 
 /**
@@ -84,7 +85,7 @@ export function financeOAuthRouter(deps: FinanceOAuthDeps): Router {
       const state = query(req, 'state');
       try {
         const bound = state ? await consumeOAuthState(deps.db, state, purpose, now()) : null;
-        if (!state || !bound) {
+        if (!state || bound?.portalId == null) {
           page(
             res,
             400,

@@ -1,52 +1,20 @@
-import { randomBytes } from 'node:crypto';
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { installPortal } from '../app/install.js';
 import { isHubSpotError } from '../integrations/hubspot/errors.js';
 import { accessTokenInfo, exchangeCode, installUrl, missingScopes } from '../integrations/hubspot/oauth.js';
 import type { Db } from '../store/db.js';
+import { consumeOAuthState, createOAuthState } from '../store/oauth-states.js';
 import type { SecretBox } from '../store/secrets.js';
 import type { Runtime } from './runtime.js';
 
 const STATE_TTL_MS = 10 * 60_000;
-const OAUTH_STATE = /^[A-Za-z0-9_-]{16,128}$/;
 
 function page(title: string, body: string): string {
   const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
 <style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:4rem auto;color:#33475b}h1{font-size:1.4rem}</style>
 </head><body><h1>${esc(title)}</h1><p>${esc(body)}</p></body></html>`;
-}
-
-/**
- * One-time OAuth states: created for an install or connect, consumed by the callback, expiring after ten minutes.
- * @example const state = await createOAuthState(db, 'hubspot_install'); …; const ok = await consumeOAuthState(db, state, 'hubspot_install');
- */
-export async function createOAuthState(db: Db, purpose: string, portalId: number | null = null): Promise<string> {
-  const state = randomBytes(24).toString('base64url');
-  await db.query('INSERT INTO oauth_states (state, purpose, portal_id, expires_at) VALUES ($1, $2, $3, $4)', [
-    state,
-    purpose,
-    portalId,
-    new Date(Date.now() + STATE_TTL_MS),
-  ]);
-  return state;
-}
-
-/** Takes a state once; null when it is unknown, used, expired or for another purpose. */
-export async function consumeOAuthState(
-  db: Db,
-  state: string,
-  purpose: string,
-): Promise<{ portalId: number | null } | null> {
-  // States are base64url (createOAuthState): anything else was never issued, and must not reach the database as is.
-  if (!OAUTH_STATE.test(state)) return null;
-  const rows = await db.query<{ portal_id: string | null }>(
-    'DELETE FROM oauth_states WHERE state = $1 AND purpose = $2 AND expires_at > now() RETURNING portal_id',
-    [state, purpose],
-  );
-  const row = rows[0];
-  return row ? { portalId: row.portal_id === null ? null : Number(row.portal_id) } : null;
 }
 
 /**
@@ -70,7 +38,7 @@ export function hubspotOAuthRouter(deps: {
   const basePath = deps.apiBaseUrl ? { basePath: deps.apiBaseUrl } : {};
 
   router.get('/oauth/hubspot/install', async (_req, res) => {
-    const state = await createOAuthState(deps.db, 'hubspot_install');
+    const state = await createOAuthState(deps.db, { purpose: 'hubspot_install', ttlMs: STATE_TTL_MS });
     res.redirect(302, installUrl({ clientId: deps.clientId, redirectUri, state }));
   });
 

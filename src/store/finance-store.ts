@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { BillingSchedule } from '../billing/schedule-model.js';
 import type { Db } from './db.js';
 import type { FinanceSystemId } from './portal-store.js';
@@ -596,64 +595,4 @@ export async function unprocessedFinanceEvents(
     portalId: r.portal_id === null ? null : Number(r.portal_id),
     payload: r.payload,
   }));
-}
-
-// --- OAuth states ---------------------------------------------------------------------------------------------------
-
-/** What createOAuthState issues (base64url); anything else was never issued and is not looked up at all (a NUL
- * in a forged state would otherwise fail the query itself). */
-const OAUTH_STATE = /^[A-Za-z0-9_-]{16,128}$/;
-
-/**
- * A one-time OAuth state bound to a portal and purpose (e.g. `connect:xero`), valid for `ttlMs`.
- * @example const state = await createOAuthState(db, { purpose: 'connect:quickbooks', portalId: 42, now })
- */
-export async function createOAuthState(
-  db: Db,
-  input: { purpose: string; portalId: number; now: Date; ttlMs?: number },
-): Promise<string> {
-  const state = randomBytes(24).toString('base64url');
-  await db.query(
-    'INSERT INTO oauth_states (state, purpose, portal_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
-    [state, input.purpose, input.portalId, input.now, new Date(input.now.getTime() + (input.ttlMs ?? 15 * 60_000))],
-  );
-  return state;
-}
-
-/**
- * Looks at a state without spending it (the connect step, before the vendor's consent screen).
- * @example await peekOAuthState(db, state, 'connect:xero', new Date()) // { portalId: 42 } | null
- */
-export async function peekOAuthState(
-  db: Db,
-  state: string,
-  purpose: string,
-  now: Date,
-): Promise<{ portalId: number } | null> {
-  if (!OAUTH_STATE.test(state)) return null;
-  const [row] = await db.query<{ portal_id: string | number }>(
-    'SELECT portal_id FROM oauth_states WHERE state = $1 AND purpose = $2 AND expires_at > $3',
-    [state, purpose, now],
-  );
-  return row ? { portalId: Number(row.portal_id) } : null;
-}
-
-/**
- * Spends a state: deleted whatever the outcome, so a callback URL replayed later is refused.
- * @example await consumeOAuthState(db, state, 'connect:xero', new Date()) // { portalId: 42 } | null
- */
-export async function consumeOAuthState(
-  db: Db,
-  state: string,
-  purpose: string,
-  now: Date,
-): Promise<{ portalId: number } | null> {
-  if (!OAUTH_STATE.test(state)) return null;
-  const rows = await db.query<{ portal_id: string | number; purpose: string; expires_at: Date }>(
-    'DELETE FROM oauth_states WHERE state = $1 RETURNING portal_id, purpose, expires_at',
-    [state],
-  );
-  const row = rows[0];
-  if (!row || row.purpose !== purpose || new Date(row.expires_at).getTime() <= now.getTime()) return null;
-  return { portalId: Number(row.portal_id) };
 }

@@ -4,8 +4,7 @@ import fc from 'fast-check';
 import request from 'supertest';
 import { generateSchedule } from '../../src/billing/schedule.js';
 import { DEFAULT_CS_TO_FINANCE } from '../../src/handoff/templates/default-cs-to-finance.js';
-import { createOAuthState as createInstallState } from '../../src/server/hubspot-oauth.js';
-import { createOAuthState as createFinanceState } from '../../src/store/finance-store.js';
+import { createOAuthState as createFinanceState } from '../../src/store/oauth-states.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { milestonePlan } from '../handoff/fixtures.js';
 import { describeAnswer, htmlPageProblems, jsonErrorProblems, longStringsIn } from '../support/answers.js';
@@ -367,7 +366,7 @@ describe('fuzzing every public route', () => {
       // A genuine, unspent state: the route then goes on to the code, the error and the realm.
       const state =
         purpose === 'hubspot_install'
-          ? await createInstallState(w.db, purpose)
+          ? await createFinanceState(w.db, { purpose })
           : await createFinanceState(w.db, { purpose, portalId: PORTAL_A, now: new Date() });
       params.set('state', state);
     }

@@ -8,7 +8,7 @@ import type { BundleState } from '../../src/preview/bundle.js';
 import { previewRouter } from '../../src/preview/router.js';
 import { createApp } from '../../src/server/app.js';
 import { createLogger } from '../../src/server/logger.js';
-import { createOAuthState as createConnectState } from '../../src/store/finance-store.js';
+import { createOAuthState as createConnectState } from '../../src/store/oauth-states.js';
 import { apiQuery, PUBLIC_ROUTES, type PublicRoute, sendSigned } from '../support/routes.js';
 import { TEST_BASE_URL } from '../support/signed.js';
 import { PORTAL_A, startWholeApp, USERS, type WholeApp } from '../support/whole-app.js';

@@ -3,8 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { startFinanceConnect } from '../../src/app/finance-connections.js';
 import { SCOPES } from '../../src/integrations/hubspot/oauth.js';
-import { createOAuthState as createInstallState } from '../../src/server/hubspot-oauth.js';
-import { createOAuthState as createConnectState } from '../../src/store/finance-store.js';
+import { createOAuthState as createConnectState } from '../../src/store/oauth-states.js';
 import { htmlPageProblems } from '../support/answers.js';
 import { adminContext } from '../support/deliveries.js';
 import { TEST_BASE_URL } from '../support/signed.js';
@@ -99,7 +98,7 @@ describe('OAuth states', () => {
   });
 
   it('refuses forged, reused, expired and cross-purpose states at the finance connect and callback routes', async () => {
-    const install = await createInstallState(w.db, 'hubspot_install');
+    const install = await createConnectState(w.db, { purpose: 'hubspot_install' });
     const xero = await createConnectState(w.db, { purpose: 'connect:xero', portalId: PORTAL_A, now: new Date() });
     const expired = await createConnectState(w.db, {
       purpose: 'connect:quickbooks',

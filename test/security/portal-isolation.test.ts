@@ -4,7 +4,8 @@ import { processHubSpotEvent } from '../../src/app/gate.js';
 import { DEFAULT_CS_TO_FINANCE } from '../../src/handoff/templates/default-cs-to-finance.js';
 import { dedupeKey, parseWebhookBatch } from '../../src/integrations/hubspot/webhooks.js';
 import { createLogger } from '../../src/server/logger.js';
-import { createOAuthState, financeStore } from '../../src/store/finance-store.js';
+import { financeStore } from '../../src/store/finance-store.js';
+import { createOAuthState } from '../../src/store/oauth-states.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import {
   connectQuickBooks,

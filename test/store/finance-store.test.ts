@@ -1,14 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { InvoiceSnapshot } from '../../src/receivables/invoice.js';
 import type { Db } from '../../src/store/db.js';
-import {
-  connectionsForTenant,
-  consumeOAuthState,
-  createOAuthState,
-  financeStore,
-  peekOAuthState,
-  storeInboundEvents,
-} from '../../src/store/finance-store.js';
+import { connectionsForTenant, financeStore, storeInboundEvents } from '../../src/store/finance-store.js';
+import { consumeOAuthState, createOAuthState, peekOAuthState } from '../../src/store/oauth-states.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { createSecretBox } from '../../src/store/secrets.js';
 import { testDatabases } from '../support/databases.js';
