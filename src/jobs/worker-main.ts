@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig } from '../config.js';
 import { financeConfigFromEnv } from '../integrations/finance/config.js';
 import { createLogger } from '../server/logger.js';
+import { runMain, stopOnSignals } from '../server/process.js';
 import { createRuntime } from '../server/runtime.js';
 import { migrate } from '../store/migrate.js';
 import { openDatabase } from '../store/open.js';
@@ -42,23 +43,11 @@ async function main(): Promise<void> {
   });
   logger.info({ migration: version }, 'Revenue Handoff worker is running (billing setup, receivables, sweeps)');
 
-  const stop = async (signal: string) => {
+  stopOnSignals(async (signal) => {
     logger.info({ signal }, 'worker shutting down: finishing running jobs');
     await queue.stop();
     await db.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\nSee .env.example and the README's configuration table.\n`);
-  } else {
-    process.stderr.write(
-      `Revenue Handoff worker failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-  }
-  process.exit(1);
-});
+runMain('Revenue Handoff worker', main);

@@ -1,11 +1,12 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
-import { ConfigError, loadConfig } from '../config.js';
+import { loadConfig } from '../config.js';
 import { seedDemo } from '../demo/seed.js';
 import { startDemoSandboxes } from '../demo/start.js';
 import { previewRouter } from '../preview/router.js';
 import { compose } from './compose.js';
 import { createLogger } from './logger.js';
+import { runMain, stopOnSignals } from './process.js';
 
 async function main(): Promise<void> {
   let config = loadConfig();
@@ -41,24 +42,12 @@ async function main(): Promise<void> {
     process.stdout.write(`\n  Revenue Handoff is running → ${url}  (health: ${url}/health)\n  ${mode}\n\n`);
   });
 
-  const stop = async (signal: string) => {
+  stopOnSignals(async (signal) => {
     logger.info({ signal }, 'shutting down');
     server.close();
     await app.stop();
     await demo?.sandboxes.close();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  });
 }
 
-main().catch((e: unknown) => {
-  if (e instanceof ConfigError) {
-    process.stderr.write(`${e.message}\nSee .env.example and the README's configuration table.\n`);
-  } else {
-    process.stderr.write(
-      `Revenue Handoff failed to start: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`,
-    );
-  }
-  process.exit(1);
-});
+runMain('Revenue Handoff', main);
