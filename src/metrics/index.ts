@@ -2,6 +2,18 @@
 
 export { type AtRiskAccount, type AtRiskList, type AtRiskOptions, topAtRiskAccounts } from './at-risk.js';
 export {
+  type AuditFactsInput,
+  AuditFactsSchema,
+  auditRows,
+  invoiceAsOf,
+  type MonthlyAudit,
+  type MonthlyAuditOptions,
+  MonthSchema,
+  monthlyAudit,
+  POST_MORTEM_TRIGGERS,
+  type PostMortemTrigger,
+} from './audit.js';
+export {
   type CustomerFact,
   type CustomerFactInput,
   CustomerFactSchema,
