@@ -1,4 +1,5 @@
 import type { BillingInterval, BillingTiming } from './plan.js';
+import type { BooksTaxCode, TaxRounding } from './tax.js';
 
 /**
  * What a connected finance system can express, as plain data. Each adapter in src/integrations/finance/<vendor>/
@@ -31,4 +32,20 @@ export interface FinanceCapabilities {
   percentDiscounts: boolean;
   /** Where a purchase-order number can be carried on the invoice, or null if nowhere. */
   poField: string | null;
+  /** The connected books' tax setup, once read from them (absent: not known, so tax codes are not checked). */
+  tax?: BooksTaxSetup;
+}
+
+/** How the connected books take tax: the codes they hold, how they round, what one invoice can mix. */
+export interface BooksTaxSetup {
+  /** `codes`: each line names one of `codes` (non-US QuickBooks, Xero, Stripe). `us_automated`: QuickBooks US
+   * automated sales tax — a line is taxable (`TAX`) or not (`NON`) and QuickBooks works the rate out from the
+   * customer's address. */
+  mode: 'codes' | 'us_automated';
+  codes: BooksTaxCode[];
+  rounding: TaxRounding;
+  /** Can one invoice have tax-inclusive and tax-exclusive lines? (QuickBooks and Xero: one setting per invoice.) */
+  mixedInclusive: boolean;
+  /** Country of the books, ISO 3166-1 alpha-2, where the system says. */
+  country?: string;
 }

@@ -7,6 +7,7 @@ import type { FinanceCapabilities } from './capabilities.js';
 import { dueDate, parsePaymentTerms, paymentTermsLabel } from './payment-terms.js';
 import { computePeriods } from './periods.js';
 import { BillingIntervalSchema, type BillingPlan, BillingPlanSchema, BillingTimingSchema } from './plan.js';
+import { checkTax, TaxSetupSchema } from './tax-feasibility.js';
 
 /**
  * Can the connected finance system carry this plan as agreed? Checked before signature, so that terms the books
@@ -63,6 +64,7 @@ export const FinanceCapabilitiesSchema = z.object({
   usageOverage: z.boolean(),
   percentDiscounts: z.boolean(),
   poField: z.string().nullable(),
+  tax: TaxSetupSchema.optional(),
 });
 
 const PatchSchema = z.array(
@@ -326,6 +328,7 @@ export function checkFeasibility(planInput: BillingPlan | unknown, capsInput: Fi
   checkUsage(plan, caps, problems);
   checkDiscount(plan, caps, problems);
   checkDrafts(plan, caps, problems);
+  checkTax(plan, caps, problems);
   return { feasible: !problems.some((p) => p.blocking), problems };
 }
 

@@ -42,6 +42,8 @@ export {
 export { hourlyInvoiceLine, type ReportedLineOptions, usageInvoiceLine } from './reported.js';
 export { contractValue, discountLabel, generateSchedule, type ScheduleOptions } from './schedule.js';
 export * from './schedule-model.js';
+export * from './tax.js';
+export { checkTax, TaxSetupSchema } from './tax-feasibility.js';
 export {
   QUICKBOOKS_CAPABILITIES,
   STRIPE_CAPABILITIES,

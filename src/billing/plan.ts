@@ -3,6 +3,7 @@ import { CurrencyCodeSchema, MoneySchema } from '../core/money.js';
 // core's CalendarDaySchema and month clamp, with answers remembered: plans are validated on every schedule.
 import { addMonths, ScheduleDaySchema as CalendarDaySchema } from './calendar.js';
 import { PaymentTermsCodeSchema } from './payment-terms.js';
+import { TaxTreatmentSchema } from './tax.js';
 
 /**
  * A billing plan: what the customer agreed to pay, as structured data. A plan has one currency, a service
@@ -27,6 +28,12 @@ const nonNegativeMoney = MoneySchema.refine((m) => m.amount >= 0, {
   path: ['amount'],
 });
 
+/** Tax on a component's lines (its own, else the plan's `tax`), and the HubSpot line item it came from, if any. */
+const componentTax = {
+  tax: TaxTreatmentSchema.optional(),
+  lineItemId: z.string().trim().min(1).max(64).optional(),
+};
+
 /** A price step: from period number `fromPeriod` (1-based) on, the period price is `price`. */
 export const RampStepSchema = z.object({
   fromPeriod: z.number().int().min(2, 'ramps start from period 2 (period 1 uses the base price)'),
@@ -36,6 +43,7 @@ export const RampStepSchema = z.object({
 /** Subscription or retainer: a price per full period. */
 export const RecurringComponentSchema = z.object({
   kind: z.literal('recurring'),
+  ...componentTax,
   description: z.string().trim().min(1, 'is required').max(200),
   interval: BillingIntervalSchema,
   timing: BillingTimingSchema,
@@ -62,6 +70,7 @@ export const MilestoneSchema = z.object({
 
 export const MilestoneComponentSchema = z.object({
   kind: z.literal('milestone'),
+  ...componentTax,
   description: z.string().trim().min(1).max(200).default('Milestones'),
   milestones: z.array(MilestoneSchema).min(1, 'needs at least one milestone').max(100),
 });
@@ -69,6 +78,7 @@ export const MilestoneComponentSchema = z.object({
 /** Time and materials with a cap: hours up to `capHoursPerPeriod` are invoiced each period, in arrears. */
 export const HourlyComponentSchema = z.object({
   kind: z.literal('hourly'),
+  ...componentTax,
   description: z.string().trim().min(1).max(200).default('Professional services'),
   rate: positiveMoney,
   capHoursPerPeriod: z.number().int().positive('must be a positive whole number of hours').max(10_000),
@@ -78,6 +88,7 @@ export const HourlyComponentSchema = z.object({
 /** A single charge: implementation or set-up fee, or any other one-off. */
 export const OneTimeComponentSchema = z.object({
   kind: z.literal('one_time'),
+  ...componentTax,
   category: z
     .enum(['implementation', 'setup', 'other'], { error: 'must be implementation, setup or other' })
     .default('other'),
@@ -91,6 +102,7 @@ export const OneTimeComponentSchema = z.object({
 /** Usage commitment: a minimum per period (invoiced in arrears) plus overage per unit beyond the included units. */
 export const UsageComponentSchema = z.object({
   kind: z.literal('usage'),
+  ...componentTax,
   description: z.string().trim().min(1).max(200).default('Usage'),
   interval: BillingIntervalSchema.default('monthly'),
   minimumPerPeriod: nonNegativeMoney,
@@ -143,6 +155,8 @@ const PlanObjectSchema = z.object({
   paymentTerms: PaymentTermsCodeSchema,
   components: z.array(BillingComponentSchema).min(1, 'needs at least one billing component').max(20),
   discount: DiscountSchema.optional(),
+  /** Default tax treatment of every line whose component names none (from the template's default when unset). */
+  tax: TaxTreatmentSchema.optional(),
 });
 
 function* moneyPaths(plan: z.infer<typeof PlanObjectSchema>): Generator<[Array<string | number>, string]> {
