@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { CallingUser, Handler } from '../../serverless/handler.js';
 import { DomainError, domainErrorIn } from '../core/errors.js';
 import { parseInput, UNSTORABLE_TEXT_MESSAGE, unstorableTextPath } from '../core/validate.js';
-import { verifyHubSpotSignatureV3 } from '../integrations/hubspot/signature.js';
+import { hubspotSigned, signedBody } from './hubspot-signed.js';
 
 type AnyHandler<S> = Handler<z.ZodType, z.ZodType, S>;
 
@@ -31,10 +31,6 @@ const STATUS: Record<string, number> = {
   unauthorized: 401,
 };
 
-function rawBody(req: Request): string {
-  return Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-}
-
 /**
  * POST /api/<handler> for cards calling through `hubspot.fetch`: verifies HubSpot's v3 signature over the exact
  * raw body, takes the portal and user only from the signed query string, validates input and output with the
@@ -46,21 +42,9 @@ export function apiRouter<S>(options: ApiOptions<S>): Router {
   const byName = new Map(options.handlers.map((h) => [h.name, h]));
   const now = options.now ?? (() => new Date());
 
-  router.post('/:name', express.raw({ type: () => true, limit: '1mb' }), async (req: Request, res: Response) => {
-    const body = rawBody(req);
-    const check = verifyHubSpotSignatureV3({
-      method: req.method,
-      uri: `${options.publicBaseUrl}${req.originalUrl}`,
-      body,
-      signature: req.header('x-hubspot-signature-v3'),
-      timestamp: req.header('x-hubspot-request-timestamp'),
-      clientSecret: options.clientSecret,
-      now: now(),
-    });
-    if (!check.ok) {
-      res.status(401).json({ code: 'unauthorized', message: `Request signature rejected (${check.reason})` });
-      return;
-    }
+  const signed = hubspotSigned({ ...options, now, what: 'Request' });
+  router.post('/:name', ...signed, async (req: Request, res: Response) => {
+    const body = signedBody(res);
     const handler = byName.get(String(req.params.name));
     if (!handler) {
       res.status(404).json({ code: 'not_found', message: `No backend function named ${req.params.name}` });

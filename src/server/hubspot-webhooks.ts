@@ -2,10 +2,10 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { storeHubSpotEvents } from '../app/gate.js';
 import { isDomainError } from '../core/errors.js';
-import { verifyHubSpotSignatureV3 } from '../integrations/hubspot/signature.js';
 import { dedupeKey, parseWebhookBatch } from '../integrations/hubspot/webhooks.js';
 import { type JobQueue, QUEUES } from '../jobs/queue.js';
 import type { Db } from '../store/db.js';
+import { hubspotSigned, signedBody } from './hubspot-signed.js';
 
 /**
  * POST /webhooks/hubspot: verifies the v3 signature over the exact raw body, stores each event once (HubSpot's
@@ -22,21 +22,9 @@ export function hubspotWebhookRouter(deps: {
   now?: () => Date;
 }): Router {
   const router = express.Router();
-  router.post('/webhooks/hubspot', express.raw({ type: () => true, limit: '1mb' }), async (req, res) => {
-    const body = Buffer.isBuffer(req.body) ? req.body.toString('utf8') : '';
-    const check = verifyHubSpotSignatureV3({
-      method: req.method,
-      uri: `${deps.publicBaseUrl}${req.originalUrl}`,
-      body,
-      signature: req.header('x-hubspot-signature-v3'),
-      timestamp: req.header('x-hubspot-request-timestamp'),
-      clientSecret: deps.clientSecret,
-      now: deps.now?.() ?? new Date(),
-    });
-    if (!check.ok) {
-      res.status(401).json({ code: 'unauthorized', message: `Webhook signature rejected (${check.reason})` });
-      return;
-    }
+  const signed = hubspotSigned({ ...deps, what: 'Webhook' });
+  router.post('/webhooks/hubspot', ...signed, async (_req, res) => {
+    const body = signedBody(res);
     try {
       const events = parseWebhookBatch(body);
       const fresh = await storeHubSpotEvents(deps.db, events, dedupeKey);
