@@ -6,6 +6,7 @@ import { AGING_BUCKETS, type CurrencyAging } from '../receivables/aging.js';
 import { type BannerModel, bannerModel } from '../receivables/risk.js';
 import { financeStore } from '../store/finance-store.js';
 import { portalStore } from '../store/portal-store.js';
+import { detectCorrections } from './corrections.js';
 import type { FinanceJobDeps, ReceivablesRefreshJobData } from './finance-jobs.js';
 
 /**
@@ -131,5 +132,10 @@ export async function refreshReceivables(
     tx.receivables.replaceCustomer(data.system, data.customerId, mine),
   );
   const published = await publishReceivables(deps, data.portalId, data.system, data.customerId);
+  // Changes a person made in the finance system since our sync; a failure here must not cost the figures above,
+  // and the next refresh or sweep compares again (the baseline only moves on success).
+  await detectCorrections(deps, { ...data, finance, invoices: mine }).catch((e: unknown) =>
+    deps.logger.warn({ err: e, ...data }, 'manual-correction detection failed; the next refresh tries again'),
+  );
   return { invoices: mine.length, companyId: published?.companyId ?? null };
 }

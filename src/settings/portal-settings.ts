@@ -13,6 +13,9 @@ export const AppRoleSchema = z.enum(APP_ROLES, { error: `must be one of ${APP_RO
 
 const UserIdSchema = z.string().regex(/^\d+$/, 'must be a HubSpot user id');
 
+/** adopt: write the finance system's value back to HubSpot; flag: show it on the deal for finance to review. */
+export const MANUAL_CORRECTION_POLICIES = ['adopt', 'flag'] as const;
+
 export const UserAccessSchema = z.strictObject({
   roles: z.array(AppRoleSchema).max(APP_ROLES.length).default([]),
   /** Team names matching templates' `fromTeam`/`toTeam`, e.g. `customer_success`, `finance`. */
@@ -35,6 +38,8 @@ export const PortalSettingsSchema = z.strictObject({
   }),
   /** Days before the due date a QuickBooks invoice is issued (it has no drafts). */
   issueLeadDays: z.number().int().min(0).max(60).default(0),
+  /** What happens to a change a person made in the finance system after our sync: adopt it into HubSpot, or flag it for review. */
+  manualCorrections: z.enum(MANUAL_CORRECTION_POLICIES, { error: 'must be adopt or flag' }).default('flag'),
 });
 export type PortalSettings = z.output<typeof PortalSettingsSchema>;
 export type PortalSettingsInput = z.input<typeof PortalSettingsSchema>;

@@ -45,6 +45,12 @@ export interface FinanceCustomer {
   externalRef?: string;
   paymentTerms?: string;
   currency?: string;
+  /** The billing address, where the vendor holds one (manual-correction detection compares it). */
+  address?: PostalAddress;
+  /** When the vendor last changed the record, where it says (Xero UpdatedDateUTC, QuickBooks MetaData). */
+  updatedAt?: Date;
+  /** Who changed it last, where the vendor says. */
+  updatedBy?: string;
   /** Deep link into the finance system's UI. */
   url: string;
 }

@@ -1,7 +1,7 @@
-import type { FinanceCustomer } from '../port.js';
+import type { FinanceCustomer, PostalAddress } from '../port.js';
 import { customerRefFromNotes } from './notes-markers.js';
 import { quickbooksTermToPaymentTerms } from './quickbooks-term-to-payment-terms.js';
-import type { QboCustomer, QboTerm } from './types.js';
+import type { QboCustomer, QboPhysicalAddress, QboTerm } from './types.js';
 
 /**
  * The QuickBooks app page of a customer.
@@ -25,6 +25,10 @@ export function quickbooksCustomerToCustomer(
   const paymentTerms = term ? quickbooksTermToPaymentTerms(term) : undefined;
   const externalRef = customerRefFromNotes(customer.Notes);
   const email = customer.PrimaryEmailAddr?.Address?.trim();
+  const address = quickbooksAddressToPostal(customer.BillAddr);
+  // MetaData says when, not who (change data capture neither); a missing or unreadable time is left out.
+  const updated = customer.MetaData?.LastUpdatedTime ? new Date(customer.MetaData.LastUpdatedTime) : undefined;
+  const updatedAt = updated && !Number.isNaN(updated.getTime()) ? updated : undefined;
   return {
     id: customer.Id,
     legalName: (customer.CompanyName?.trim() || customer.DisplayName).trim(),
@@ -32,6 +36,29 @@ export function quickbooksCustomerToCustomer(
     ...(externalRef ? { externalRef } : {}),
     ...(paymentTerms ? { paymentTerms } : {}),
     ...(customer.CurrencyRef ? { currency: customer.CurrencyRef.value } : {}),
+    ...(address ? { address } : {}),
+    ...(updatedAt ? { updatedAt } : {}),
     url: quickbooksCustomerUrl(ctx.appUrl, customer.Id),
+  };
+}
+
+/**
+ * A QuickBooks BillAddr as our PostalAddress; undefined when it has no street or city.
+ * @example quickbooksAddressToPostal({ Line1: '1 Main St', City: 'Austin', CountrySubDivisionCode: 'TX', PostalCode: '78701', Country: 'US' })?.region // 'TX'
+ */
+export function quickbooksAddressToPostal(a: QboPhysicalAddress | undefined): PostalAddress | undefined {
+  const t = (v: string | undefined) => v?.trim() || undefined;
+  const line1 = t(a?.Line1);
+  const city = t(a?.City);
+  if (!a || !line1 || !city) return undefined;
+  const line2 = t(a.Line2);
+  const region = t(a.CountrySubDivisionCode);
+  return {
+    line1,
+    ...(line2 ? { line2 } : {}),
+    city,
+    ...(region ? { region } : {}),
+    postalCode: t(a.PostalCode) ?? '',
+    country: t(a.Country) ?? '',
   };
 }

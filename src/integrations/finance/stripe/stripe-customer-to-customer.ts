@@ -24,5 +24,17 @@ export function stripeCustomerToCustomer(customer: Stripe.Customer): FinanceCust
   if (terms) out.paymentTerms = terms;
   const currency = customer.currency || meta[STRIPE_METADATA.currency];
   if (currency) out.currency = currency.toUpperCase();
+  // Stripe keeps no "last updated" time or author on a customer (only its event log does).
+  const a = customer.address;
+  if (a?.line1?.trim() && a.city?.trim()) {
+    out.address = {
+      line1: a.line1.trim(),
+      ...(a.line2?.trim() ? { line2: a.line2.trim() } : {}),
+      city: a.city.trim(),
+      ...(a.state?.trim() ? { region: a.state.trim() } : {}),
+      postalCode: a.postal_code?.trim() ?? '',
+      country: a.country?.trim() ?? '',
+    };
+  }
   return out;
 }

@@ -1,11 +1,12 @@
 /**
  * A Xero Contact → our FinanceCustomer (the reverse of customer-draft-to-xero).
  */
-import type { FinanceCustomer } from '../port.js';
+import type { FinanceCustomer, PostalAddress } from '../port.js';
 import { FinanceError } from '../port.js';
+import { parseXeroDate } from './dates.js';
 import { xeroContactUrl } from './links.js';
 import { xeroTermsToPaymentTerms } from './payment-terms-to-xero.js';
-import type { XeroContact } from './types.js';
+import type { XeroAddress, XeroContact } from './types.js';
 
 /**
  * Reads the fields we use from a Xero contact; FinanceError unknown when Xero sent no ContactID.
@@ -23,5 +24,31 @@ export function xeroContactToCustomer(contact: XeroContact, options: { shortCode
   const terms = xeroTermsToPaymentTerms(contact.PaymentTerms?.Sales);
   if (terms) customer.paymentTerms = terms;
   if (contact.DefaultCurrency) customer.currency = contact.DefaultCurrency;
+  const address = xeroAddressToPostal(contact.Addresses?.find((a) => a.AddressType === 'POBOX'));
+  if (address) customer.address = address;
+  // Xero reports when a contact changed (UpdatedDateUTC) but not who; the History endpoint would cost a call.
+  const updatedAt = parseXeroDate(contact.UpdatedDateUTC);
+  if (updatedAt) customer.updatedAt = updatedAt;
   return customer;
+}
+
+/**
+ * The POBOX (invoice) address of a contact as our PostalAddress; undefined when it has no street or city.
+ * @example xeroAddressToPostal({ AddressType: 'POBOX', AddressLine1: '1 Main St', City: 'Leeds', PostalCode: 'LS1', Country: 'GB' })?.city // 'Leeds'
+ */
+export function xeroAddressToPostal(a: XeroAddress | undefined): PostalAddress | undefined {
+  const t = (v: string | undefined) => v?.trim() || undefined;
+  const line1 = t(a?.AddressLine1);
+  const city = t(a?.City);
+  if (!a || !line1 || !city) return undefined;
+  const line2 = t(a.AddressLine2);
+  const region = t(a.Region);
+  return {
+    line1,
+    ...(line2 ? { line2 } : {}),
+    city,
+    ...(region ? { region } : {}),
+    postalCode: t(a.PostalCode) ?? '',
+    country: t(a.Country) ?? '',
+  };
 }

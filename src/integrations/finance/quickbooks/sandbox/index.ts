@@ -1008,6 +1008,22 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       return structuredClone(customer);
     },
 
+    /** Edits a customer by hand, as a person would in QuickBooks: company name, email and/or billing address. */
+    editCustomer(
+      customerId: string,
+      patch: { companyName?: string; email?: string; billAddr?: QboCustomer['BillAddr'] },
+    ): QboCustomer {
+      const customer = state.customers.get(customerId);
+      if (!customer) throw new Error(`sandbox has no customer ${customerId}`);
+      if (patch.companyName !== undefined) customer.CompanyName = patch.companyName;
+      if (patch.email !== undefined) customer.PrimaryEmailAddr = { Address: patch.email };
+      if (patch.billAddr) customer.BillAddr = { ...patch.billAddr };
+      customer.SyncToken = bump(customer.SyncToken);
+      touch(customer.MetaData);
+      emit('customer', 'updated', customer.Id);
+      return structuredClone(customer);
+    },
+
     /** A customer somebody created by hand in QuickBooks (DisplayName uniqueness still applies). */
     addCustomer(fields: QboCustomerCreate): QboCustomer {
       return createCustomer(fields);

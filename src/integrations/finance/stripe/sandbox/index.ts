@@ -857,6 +857,26 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
       updateCustomer(customerId, { metadata: { [STRIPE_METADATA.paymentTerms]: code } });
     },
 
+    /** Edits a customer by hand in the Dashboard: name, email and/or address. */
+    editCustomer(
+      customerId: string,
+      patch: {
+        name?: string;
+        email?: string;
+        address?: { line1: string; line2?: string; city: string; state?: string; postal_code: string; country: string };
+      },
+    ): void {
+      const p: Record<string, FormValue> = {};
+      if (patch.name !== undefined) p.name = patch.name;
+      if (patch.email !== undefined) p.email = patch.email;
+      if (patch.address) {
+        p.address = Object.fromEntries(
+          Object.entries(patch.address).filter((e): e is [string, string] => e[1] !== undefined),
+        );
+      }
+      updateCustomer(customerId, p);
+    },
+
     /** Marks an open invoice paid (out of band), optionally on a given day. */
     payInvoice(invoiceId: string, on?: string): void {
       pay(invoiceId, on ? dayStartSeconds(on) : seconds());

@@ -25,6 +25,7 @@ import { json, type SandboxHandler } from '../../../sandbox/transport.js';
 import { toXeroMsDate } from '../dates.js';
 import { paymentTermsToXero } from '../payment-terms-to-xero.js';
 import type {
+  XeroAddress,
   XeroConnection,
   XeroContact,
   XeroContacts,
@@ -1041,6 +1042,36 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         return;
       }
       throw new Error(`no sandbox contact ${contactId}`);
+    },
+
+    /** Edits a contact by hand, as a finance person would in Xero: name, email and/or the POBOX (invoice) address. */
+    editContact(
+      contactId: string,
+      patch: { name?: string; email?: string; address?: Omit<XeroAddress, 'AddressType'> },
+    ): void {
+      for (const o of orgs.values()) {
+        const stored = o.contacts.get(contactId.toLowerCase());
+        if (!stored) continue;
+        const c = { ...stored.contact };
+        if (patch.name !== undefined) c.Name = patch.name;
+        if (patch.email !== undefined) c.EmailAddress = patch.email;
+        if (patch.address) {
+          const others = (c.Addresses ?? []).filter((a) => a.AddressType !== 'POBOX');
+          c.Addresses = [...others, { AddressType: 'POBOX', ...patch.address }];
+        }
+        stored.contact = c;
+        stored.updatedAt = now();
+        emit(o.tenantId, 'CONTACT', contactId, 'UPDATE');
+        return;
+      }
+      throw new Error(`no sandbox contact ${contactId}`);
+    },
+
+    /** Edits an invoice's due date by hand, as a finance person would in Xero. */
+    setInvoiceDueDate(invoiceId: string, dueDate: CalendarDay): void {
+      const { o, inv } = invoiceById(invoiceId);
+      inv.dueDate = dueDate;
+      touch(o, inv);
     },
 
     /** Approves a draft (DRAFT/SUBMITTED → AUTHORISED). */

@@ -1,0 +1,241 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { runBillingSetup } from '../../src/jobs/billing-setup.js';
+import { acknowledgeCorrectionIn, MANUAL_CORRECTION_FACT } from '../../src/jobs/corrections.js';
+import { refreshReceivables } from '../../src/jobs/receivables.js';
+import { runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
+import { jobForEvent } from '../../src/jobs/webhook-dispatch.js';
+import { correctionsStore } from '../../src/store/corrections-store.js';
+import { financeStore } from '../../src/store/finance-store.js';
+import { portalStore } from '../../src/store/portal-store.js';
+import { testDatabases } from '../support/databases.js';
+import { type Harness, openHarness, PORTAL, vendorState } from '../support/finance-harness.js';
+
+const ROOMY = { xero: { limits: { perMinute: 100_000, perDay: 1_000_000 } }, stripe: { perSecond: 100_000 } };
+const ROOMY_BUDGETS = {
+  xero: (t: string) => ({ key: `xero:${t}`, windows: [{ ms: 60_000, max: 100_000 }], maxConcurrent: 5 }),
+  stripe: (t: string) => ({ key: `stripe:${t}`, windows: [{ ms: 1_000, max: 100_000 }] }),
+};
+
+type System = 'quickbooks' | 'xero' | 'stripe';
+
+describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await openHarness(() => open());
+    h.resetVendors(ROOMY);
+    h.regateway({ limits: ROOMY_BUDGETS });
+  }, 60_000);
+  afterAll(() => h.close());
+
+  async function policy(p: 'adopt' | 'flag') {
+    const store = portalStore(h.db, PORTAL);
+    await store.installation.saveSettings({ ...(await store.installation.settings()), manualCorrections: p });
+  }
+
+  async function live(system: System, name: string) {
+    await h.connect(system);
+    const s = await h.seedSetup({ system, name });
+    const outcome = await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    expect(outcome.status).toBe('live');
+    const customerId = vendorState(h, system, s.companyId as string, s.setupId).customerId as string;
+    const refresh = () => refreshReceivables(h.deps, { portalId: PORTAL, system, customerId });
+    // The refresh billing setup queues: the first reading after our own writes is the baseline.
+    await refresh();
+    return { ...s, customerId, refresh };
+  }
+
+  const corrections = (setupId: string) => correctionsStore(h.db, PORTAL).corrections.bySetup(setupId);
+  const facts = async (setupId: string) =>
+    (await financeStore(h.db, PORTAL).facts.list(MANUAL_CORRECTION_FACT)).filter((f) => f.data.setupId === setupId);
+
+  const editTerms: Record<System, (id: string, code: string) => void> = {
+    quickbooks: (id, code) => h.qbo.setCustomerTerms(id, code),
+    xero: (id, code) => h.xero.setContactTerms(id, code),
+    stripe: (id, code) => h.stripe.setCustomerTerms(id, code),
+  };
+  const editCustomer: Record<
+    System,
+    (id: string, p: { name: string; email: string; line1: string; city: string }) => void
+  > = {
+    quickbooks: (id, p) =>
+      h.qbo.editCustomer(id, {
+        companyName: p.name,
+        email: p.email,
+        billAddr: { Line1: p.line1, City: p.city, CountrySubDivisionCode: 'IL', PostalCode: '62701', Country: 'US' },
+      }),
+    xero: (id, p) =>
+      h.xero.editContact(id, {
+        name: p.name,
+        email: p.email,
+        address: { AddressLine1: p.line1, City: p.city, Region: 'IL', PostalCode: '62701', Country: 'US' },
+      }),
+    stripe: (id, p) =>
+      h.stripe.editCustomer(id, {
+        name: p.name,
+        email: p.email,
+        address: { line1: p.line1, city: p.city, state: 'IL', postal_code: '62701', country: 'US' },
+      }),
+  };
+
+  describe.each(['quickbooks', 'xero', 'stripe'] as const)('in %s', (system) => {
+    it('reports nothing after our own setup, then each field edited in the finance system once with before and after', async () => {
+      await policy('flag');
+      const s = await live(system, `Edited ${system}`);
+      await s.refresh();
+      expect(await corrections(s.setupId)).toEqual([]);
+
+      editTerms[system](s.customerId, 'net_45');
+      await s.refresh();
+      await s.refresh(); // a second webhook or sweep for the same change
+      expect(await corrections(s.setupId)).toEqual([
+        expect.objectContaining({ field: 'paymentTerms', before: 'net_30', after: 'net_45', status: 'flagged' }),
+      ]);
+
+      editCustomer[system](s.customerId, {
+        name: `Edited ${system} Holdings Ltd`,
+        email: 'payables@edited.example',
+        line1: '9 Elm Rd',
+        city: 'Shelbyville',
+      });
+      await s.refresh();
+      await s.refresh();
+      const all = await corrections(s.setupId);
+      const byField = Object.fromEntries(all.map((c) => [c.field, c]));
+      expect(all).toHaveLength(4);
+      expect(byField.legalName).toMatchObject({
+        before: `Edited ${system} Ltd`,
+        after: `Edited ${system} Holdings Ltd`,
+      });
+      expect(byField.billingEmail).toMatchObject({
+        before: `ap@edited-${system}.example`,
+        after: 'payables@edited.example',
+      });
+      expect(byField.billingAddress).toMatchObject({
+        before: expect.objectContaining({ line1: '1 Main St', city: 'Springfield' }),
+        after: expect.objectContaining({ line1: '9 Elm Rd', city: 'Shelbyville' }),
+      });
+      // Where the vendor says when (Xero UpdatedDateUTC, QuickBooks MetaData.LastUpdatedTime), it is kept.
+      if (system !== 'stripe') expect(byField.paymentTerms?.vendorUpdatedAt).toBeInstanceOf(Date);
+
+      const counted = await facts(s.setupId);
+      expect(counted.map((f) => f.data.field).sort()).toEqual(
+        ['billingAddress', 'billingEmail', 'legalName', 'paymentTerms'].sort(),
+      );
+      expect(counted[0]?.data).toMatchObject({ system, dealId: s.dealId, companyId: s.companyId, setupId: s.setupId });
+      expect(counted[0]?.subjectId).toBe(s.dealId);
+    }, 60_000);
+
+    it('adopt writes the new terms back to HubSpot and the handoff, and that write-back is not reported again', async () => {
+      await policy('adopt');
+      const s = await live(system, `Adopted ${system}`);
+      editTerms[system](s.customerId, 'net_60');
+      await s.refresh();
+      expect(await corrections(s.setupId)).toEqual([
+        expect.objectContaining({ field: 'paymentTerms', after: 'net_60', status: 'adopted', policy: 'adopt' }),
+      ]);
+      expect(h.hubspot.get('deals', s.dealId)?.properties.rh_payment_terms).toBe('net_60');
+      const stored = await portalStore(h.db, PORTAL).handoffs.get(s.handoffId);
+      expect((stored?.data as Record<string, unknown> | undefined)?.paymentTerms).toBe('net_60');
+      await s.refresh();
+      await s.refresh();
+      expect(await corrections(s.setupId)).toHaveLength(1);
+      expect(await facts(s.setupId)).toHaveLength(1);
+      await policy('flag');
+    }, 60_000);
+  });
+
+  it('flag: an acknowledged correction becomes the baseline; a later change of the same field is a new one', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Acknowledged xero');
+    h.xero.setContactTerms(s.customerId, 'net_45');
+    await s.refresh();
+    const [first] = await corrections(s.setupId);
+    expect(first).toMatchObject({ status: 'flagged' });
+    // Flag writes nothing to HubSpot.
+    expect(h.hubspot.get('deals', s.dealId)?.properties.rh_payment_terms ?? null).not.toBe('net_45');
+    await acknowledgeCorrectionIn(h.db, PORTAL, first?.id as string, '77', h.clock.now);
+    await s.refresh();
+    expect(await corrections(s.setupId)).toEqual([
+      expect.objectContaining({ status: 'acknowledged', resolvedBy: '77' }),
+    ]);
+    h.xero.setContactTerms(s.customerId, 'net_30');
+    await s.refresh();
+    const after = await corrections(s.setupId);
+    expect(after).toHaveLength(2);
+    expect(after[1]).toMatchObject({ before: 'net_45', after: 'net_30', status: 'flagged' });
+  }, 60_000);
+
+  it('a second change of a flagged field supersedes the first', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Superseded xero');
+    h.xero.setContactTerms(s.customerId, 'net_45');
+    await s.refresh();
+    h.xero.setContactTerms(s.customerId, 'net_60');
+    await s.refresh();
+    const all = await corrections(s.setupId);
+    expect(all.map((c) => [c.after, c.status])).toEqual([
+      ['net_45', 'superseded'],
+      ['net_60', 'flagged'],
+    ]);
+  }, 60_000);
+
+  it('an invoice due date edited in Xero is reported with the invoice number; invoices we issue later are not', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Invoice xero');
+    const held = await financeStore(h.db, PORTAL).held.list(s.setupId);
+    const draft = held.find((r) => r.financeInvoiceId);
+    h.xero.setInvoiceDueDate(draft?.financeInvoiceId as string, '2026-12-31');
+    await s.refresh();
+    expect(await corrections(s.setupId)).toEqual([
+      expect.objectContaining({
+        field: 'invoiceDueDate',
+        subject: draft?.financeInvoiceId,
+        subjectLabel: draft?.financeInvoiceNumber,
+        before: draft?.dueDate,
+        after: '2026-12-31',
+      }),
+    ]);
+  }, 60_000);
+
+  it('QuickBooks: invoices our sweep issues after setup are our own writes, not corrections', async () => {
+    await policy('flag');
+    const s = await live('quickbooks', 'Issued later');
+    const before = vendorState(h, 'quickbooks', s.companyId as string, s.setupId).invoices;
+    h.clock.now = new Date('2026-06-02T10:00:00Z');
+    try {
+      await runScheduledInvoices(h.deps, { portalId: PORTAL, setupId: s.setupId });
+      expect(vendorState(h, 'quickbooks', s.companyId as string, s.setupId).invoices).toBeGreaterThan(before);
+      await s.refresh();
+      await s.refresh();
+      expect(await corrections(s.setupId)).toEqual([]);
+    } finally {
+      h.clock.now = new Date('2026-05-15T10:00:00Z');
+    }
+  }, 60_000);
+
+  it('the Xero contact-update webhook routes to the refresh that finds the correction (one job cycle)', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Webhook xero');
+    h.xero.webhooks.flush();
+    h.xero.setContactTerms(s.customerId, 'net_45');
+    const [event] = h.xero.webhooks.pending();
+    expect(event).toMatchObject({ eventCategory: 'CONTACT', resourceId: s.customerId });
+    const job = await jobForEvent(h.deps, PORTAL, 'xero', {
+      eventId: 'e1',
+      tenantId: h.xero.tenantId,
+      entity: 'customer',
+      entityId: s.customerId,
+      action: 'UPDATE',
+      occurredAt: h.clock.now.toISOString(),
+    });
+    expect(job).toEqual({ kind: 'refresh', customerId: s.customerId });
+    await refreshReceivables(h.deps, {
+      portalId: PORTAL,
+      system: 'xero',
+      customerId: job.kind === 'refresh' ? job.customerId : '',
+    });
+    expect(await corrections(s.setupId)).toEqual([
+      expect.objectContaining({ field: 'paymentTerms', before: 'net_30', after: 'net_45' }),
+    ]);
+  }, 60_000);
+});
