@@ -123,7 +123,7 @@ export function createRuntime(deps: RuntimeDeps) {
     return { services: s, user: { id: userId, ...(email ? { email } : {}), ...access } };
   }
 
-  return { crmFor, services, resolve, forget: (portalId: number) => clients.delete(portalId) };
+  return { crmFor, services, resolve, tokenFor, forget: (portalId: number) => clients.delete(portalId) };
 }
 
 export type Runtime = ReturnType<typeof createRuntime>;

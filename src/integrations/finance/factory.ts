@@ -109,6 +109,9 @@ export interface FinanceConfig {
   maxBudgetWaitMs?: number;
   /** Sleep between retries (tests shorten it; the recorded wait stays the real one). */
   sleep?: (ms: number) => Promise<void>;
+  /** Called for every HTTP request granted by the budget, with the budget's key (e.g. `quickbooks:<realm>`): the
+   * backfill counts the calls it used this way. */
+  onRequest?: (budgetKey: string) => void;
   random?: () => number;
   now?: () => Date;
 }
@@ -311,6 +314,7 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
         // Real time: the budget lives in the database clock, not in the (test-shortened) retry sleep.
         await new Promise<void>((r) => setTimeout(r, lease.granted ? 0 : lease.retryAfterMs));
       }
+      config.onRequest?.(spec.key);
       try {
         const res = await globalThis.fetch(input, init);
         const empty = [101, 204, 205, 304].includes(res.status) || init?.method === 'HEAD';

@@ -3,6 +3,7 @@ import { sql as rateLimits } from './002_rate_limits.js';
 import { sql as domainRecords } from './003_domain_records.js';
 import { sql as gate } from './004_gate.js';
 import { sql as financeSync } from './005_finance_sync.js';
+import { sql as backfill } from './006_backfill.js';
 import { sql as corrections } from './008_corrections.js';
 
 /** Every migration in order. Append only: a released migration is never edited, a change is a new one. */
@@ -12,6 +13,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 3, name: 'domain_records', sql: domainRecords },
   { version: 4, name: 'gate', sql: gate },
   { version: 5, name: 'finance_sync', sql: financeSync },
+  { version: 6, name: 'backfill', sql: backfill },
   { version: 8, name: 'corrections', sql: corrections },
 ];
 

@@ -8,6 +8,7 @@ import {
   type SandboxOperation,
   type StageSeed,
 } from './catalog.js';
+import { isRangedSearch, SearchRequestError, searchRecords } from './search.js';
 import {
   type AccessTokenGrant,
   associationKey,
@@ -405,6 +406,33 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
   async function crm(request: Request, segments: string[], method: string, grant: AccessTokenGrant) {
     const portal = portalState(grant.portalId);
     const [api, version, kind, a, b, c, d] = segments;
+
+    // POST /crm/v3/objects/{type}/search with ranges, IN, sorts or paging (the backfill's won-deal listing):
+    // HubSpot's search semantics in search.ts. Plain EQ lookups fall through to the route below.
+    if (api === 'crm' && version === 'v3' && kind === 'objects' && b === 'search' && !c && method === 'POST') {
+      const body = await readJson(request.clone());
+      if (isRangedSearch(body)) {
+        const type = objectType(a);
+        authorize(grant, 'objects.batchRead', type);
+        const requested = Array.isArray(body.properties) ? (body.properties as unknown[]).map(String) : [];
+        const known = requested.filter((name) => portal.properties[type].has(name));
+        let page: ReturnType<typeof searchRecords>;
+        try {
+          page = searchRecords(portal.records[type].values(), body);
+        } catch (e) {
+          if (e instanceof SearchRequestError) throw fail(400, 'VALIDATION_ERROR', e.message);
+          throw e;
+        }
+        return json(
+          {
+            total: page.total,
+            results: page.results.map((r) => toPublicObject(r, known)),
+            ...(page.after ? { paging: { next: { after: page.after, link: `?after=${page.after}` } } } : {}),
+          },
+          200,
+        );
+      }
+    }
 
     // POST /crm/v3/objects/{type}/batch/read | /batch/update
     if (api === 'crm' && version === 'v3' && kind === 'objects' && b === 'batch' && method === 'POST' && !d) {
