@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import type { AppServices } from '../src/app/services.js';
+import { acknowledgeCorrection } from './acknowledgeCorrection.js';
 import { cancelScheduledInvoice } from './cancelScheduledInvoice.js';
 import { connectStripe } from './connectStripe.js';
 import { decideException } from './decideException.js';
@@ -36,4 +37,5 @@ export const HANDLERS = [
   markMilestoneAccepted,
   cancelScheduledInvoice,
   connectStripe,
+  acknowledgeCorrection,
 ] as unknown as ReadonlyArray<Handler<z.ZodType, z.ZodType, AppServices>>;

@@ -19,6 +19,7 @@ import {
 import type { BillingView, HandoffCard, HandoffView } from '../../src/api/contracts.js';
 import { day, instant, money } from '../shared/format.js';
 import type { Backend } from '../shared/use-backend.js';
+import { CorrectionsSection } from './CorrectionsSection.js';
 import { STRINGS } from './strings.js';
 
 const B = STRINGS.billing;
@@ -91,6 +92,7 @@ export function BillingSection({ view, backend }: BillingSectionProps) {
             </Flex>
           </Alert>
         ) : null}
+        <CorrectionsSection view={view} backend={backend} />
 
         <Divider />
         <Text format={{ fontWeight: 'demibold' }}>{B.previewHeading}</Text>

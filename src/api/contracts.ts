@@ -91,6 +91,23 @@ export const HandoffCardSchema = z.object({
 });
 export type HandoffCard = z.infer<typeof HandoffCardSchema>;
 
+/** A change a person made in the finance system after our sync (a manual correction), as the deal card shows it. */
+export const CorrectionViewSchema = z.object({
+  id: z.string(),
+  /** e.g. "Payment terms changed in Xero on 3 Nov: Net 30 → Net 45". */
+  text: z.string(),
+  field: z.string(),
+  system: z.enum(['quickbooks', 'xero', 'stripe']),
+  /** adopted: written back to HubSpot; flagged: needs review; acknowledged: reviewed; superseded: changed again since. */
+  status: z.enum(['adopted', 'flagged', 'acknowledged', 'superseded']),
+  /** Why an adopt-policy correction was flagged instead, or what adopting did. */
+  note: z.string().nullable(),
+  at: Instant,
+  acknowledgedBy: z.string().nullable(),
+  canAcknowledge: z.boolean(),
+});
+export type CorrectionView = z.infer<typeof CorrectionViewSchema>;
+
 export const BillingViewSchema = z.object({
   /** The invoices the setup would create (or has created), from the billing plan. */
   preview: z.object({ invoices: z.array(ScheduledInvoiceSchema), contractValue: MoneySchema }).nullable(),
@@ -110,6 +127,8 @@ export const BillingViewSchema = z.object({
       url: z.string().nullable(),
     }),
   ),
+  /** Manual corrections found in the finance system since our sync, newest first. */
+  corrections: z.array(CorrectionViewSchema).optional(),
 });
 export type BillingView = z.infer<typeof BillingViewSchema>;
 
@@ -179,6 +198,12 @@ export const DecideExceptionInput = z.object({
 });
 
 export const SyncBillingSetupInput = z.object({ dealId: Id, handoffId: z.string().min(1) });
+
+/** Finance or RevOps marks a flagged manual correction as reviewed; it becomes what later changes compare with. */
+export const AcknowledgeCorrectionInput = z.object({
+  dealId: Id,
+  correctionId: z.string().trim().min(1, 'is required'),
+});
 
 /** Judges values against a template without storing anything (a card can check a draft before saving it). */
 export const ValidateHandoffInput = z.object({
@@ -311,6 +336,7 @@ export const API = {
   requestException: { input: RequestExceptionInput, output: HandoffViewSchema },
   decideException: { input: DecideExceptionInput, output: HandoffViewSchema },
   syncBillingSetup: { input: SyncBillingSetupInput, output: HandoffViewSchema },
+  acknowledgeCorrection: { input: AcknowledgeCorrectionInput, output: HandoffViewSchema },
   validateHandoff: { input: ValidateHandoffInput, output: ValidationViewSchema },
   getPaymentStatus: { input: GetPaymentStatusInput, output: PaymentStatusViewSchema },
   ...SETTINGS_API,

@@ -32,6 +32,7 @@ import { type HandoffTemplate, meetsEntryCriteria } from '../handoff/template.js
 import { writeHandoffData } from '../integrations/hubspot/handoff-codec.js';
 import { QUEUES } from '../jobs/queue.js';
 import type { AuditEvent, StoredHandoff } from '../store/portal-store.js';
+import { correctionViewsOf } from './corrections.js';
 import { type DealContext, loadDealContext } from './deal-context.js';
 import { billingView, handoffCard, permissionsFor } from './handoff-view.js';
 import type { AppServices } from './services.js';
@@ -196,6 +197,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
       setup,
       invoices,
       customerUrl: link?.url ?? null,
+      corrections: await correctionViewsOf(ctx, deal.deal.id),
       system: connection?.system ?? null,
     }),
     finance: connection

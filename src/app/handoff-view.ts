@@ -154,6 +154,7 @@ export function billingView(input: {
   invoices: ReadonlyArray<ScheduledInvoiceRow>;
   customerUrl: string | null;
   system: BillingView['system'];
+  corrections?: BillingView['corrections'];
 }): BillingView {
   let preview: BillingView['preview'] = null;
   let previewNote: string | null = null;
@@ -188,5 +189,6 @@ export function billingView(input: {
       total: i.total,
       url: i.url,
     })),
+    ...(input.corrections ? { corrections: input.corrections } : {}),
   };
 }

@@ -155,6 +155,7 @@ describe('fuzzing every public route', () => {
       markMilestoneAccepted: { dealId, handoffId: handoffIds[1], milestoneId: 'm1', acceptedOn: '2026-05-20' },
       cancelScheduledInvoice: { dealId, handoffId: handoffIds[1], invoiceKey: 'c0-m:m2', reason: 'Milestone dropped' },
       connectStripe: { secretKey: 'sk_test_notarealkey', accountId: 'acct_123', webhookSecret: 'whsec_abc' },
+      acknowledgeCorrection: { dealId, correctionId: '00000000-0000-4000-8000-000000000000' },
     };
   }
 

@@ -1,9 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { HandlerContext } from '../../serverless/handler.js';
+import { acknowledgeCorrection } from '../../src/app/corrections.js';
+import { getHandoffView } from '../../src/app/handoff-service.js';
+import type { AppServices } from '../../src/app/services.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { acknowledgeCorrectionIn, MANUAL_CORRECTION_FACT } from '../../src/jobs/corrections.js';
 import { refreshReceivables } from '../../src/jobs/receivables.js';
 import { runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
 import { jobForEvent } from '../../src/jobs/webhook-dispatch.js';
+import { createLogger } from '../../src/server/logger.js';
 import { correctionsStore } from '../../src/store/corrections-store.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
@@ -237,5 +242,54 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
     expect(await corrections(s.setupId)).toEqual([
       expect.objectContaining({ field: 'paymentTerms', before: 'net_30', after: 'net_45' }),
     ]);
+  }, 60_000);
+
+  it('demo: terms changed in Xero show on the deal card within one refresh, finance acknowledges them through the API', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Demo xero');
+    h.clock.now = new Date('2026-11-03T09:00:00Z');
+    try {
+      h.xero.setContactTerms(s.customerId, 'net_45');
+      await s.refresh();
+      const ctxAs = async (roles: string[]): Promise<HandlerContext<AppServices>> => ({
+        portalId: PORTAL,
+        user: { id: '2002', roles, teams: [] },
+        now: h.clock.now,
+        logger: createLogger('silent'),
+        services: await h.runtime.services(PORTAL),
+      });
+      const view = await getHandoffView(await ctxAs(['finance']), { dealId: s.dealId });
+      const [shown] = view.billing.corrections ?? [];
+      // The sandbox's clock is the test's: the change happened on 3 Nov.
+      expect(shown).toMatchObject({
+        text: 'Payment terms changed in Xero on 3 Nov: Net 30 → Net 45',
+        status: 'flagged',
+        canAcknowledge: true,
+      });
+      const counted = await facts(s.setupId);
+      expect(counted).toHaveLength(1);
+      expect(counted[0]?.data).toMatchObject({
+        system: 'xero',
+        field: 'paymentTerms',
+        before: 'net_30',
+        after: 'net_45',
+      });
+
+      const input = { dealId: s.dealId, correctionId: shown?.id as string };
+      await expect(acknowledgeCorrection(await ctxAs(['sales']), input)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(
+        acknowledgeCorrection(await ctxAs(['finance']), { ...input, dealId: '999999' }),
+      ).rejects.toMatchObject({ code: 'not_found' });
+      const after = await acknowledgeCorrection(await ctxAs(['revops']), input);
+      expect(after.billing.corrections?.[0]).toMatchObject({
+        status: 'acknowledged',
+        acknowledgedBy: '2002',
+        canAcknowledge: false,
+      });
+      await s.refresh();
+      expect(await corrections(s.setupId)).toHaveLength(1);
+    } finally {
+      h.clock.now = new Date('2026-05-15T10:00:00Z');
+    }
   }, 60_000);
 });

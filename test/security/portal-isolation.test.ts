@@ -217,6 +217,10 @@ describe('portal isolation', () => {
         name: 'cancelScheduledInvoice',
         body: { ...p, invoiceKey: 'c0-m:m1', reason: 'Cancelled from another account' },
       })),
+      ...[a.dealId, b.dealId].map((dealId) => ({
+        name: 'acknowledgeCorrection',
+        body: { dealId, correctionId: '00000000-0000-4000-8000-000000000000' },
+      })),
       // Connecting Stripe acts on the caller's own portal only (the key here is refused by Stripe, so A stays put).
       { name: 'connectStripe', body: { secretKey: 'sk_test_refusedbystripe', accountId: stripe.accountId } },
     ];
