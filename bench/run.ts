@@ -9,6 +9,7 @@ import { cpus } from 'node:os';
 import express from 'express';
 import { HANDLERS } from '../serverless/index.js';
 import { evaluateHandoff } from '../src/handoff/evaluate.js';
+import { validateTemplate } from '../src/handoff/template.js';
 import { DEFAULT_CS_TO_FINANCE } from '../src/handoff/templates/default-cs-to-finance.js';
 import { createQuickBooksSandbox } from '../src/integrations/finance/quickbooks/sandbox/index.js';
 import { signHubSpotV3 } from '../src/integrations/hubspot/signature.js';
@@ -379,9 +380,10 @@ function coreCost() {
   const datas = Array.from({ length: n }, (_, i) =>
     i % 3 === 0 ? {} : i % 3 === 1 ? completeFinanceData : { ...completeFinanceData, poRequired: true },
   );
-  for (let i = 0; i < 200; i++) evaluateHandoff(DEFAULT_CS_TO_FINANCE, datas[i], { now, timeZone: 'Europe/Berlin' });
+  // As the app does it: the portal's template is loaded (and validated) once, then every deal is evaluated.
   const t = performance.now();
-  for (const d of datas) evaluateHandoff(DEFAULT_CS_TO_FINANCE, d, { now, timeZone: 'Europe/Berlin' });
+  const template = validateTemplate(DEFAULT_CS_TO_FINANCE);
+  for (const d of datas) evaluateHandoff(template, d, { now, timeZone: 'Europe/Berlin' });
   const ms = performance.now() - t;
   const hubspotSeconds = (n / 100 / 100) * 10; // batches of 100 at 100 requests per 10 s
   return {

@@ -73,8 +73,10 @@ export const EntryCriteriaSchema = z.discriminatedUnion(
       stages: z.array(slug('a deal stage id')).min(1, 'must list at least one deal stage'),
     }),
     z.strictObject({ kind: z.literal('handoff_accepted'), templateId: slug('a template id') }),
+    // Created by the renewal sweep when a contract's renewal date comes within the portal's lead days, never on sight.
+    z.strictObject({ kind: z.literal('renewal_due') }),
   ],
-  { error: 'must be { kind: always | deal_stage | handoff_accepted }' },
+  { error: 'must be { kind: always | deal_stage | handoff_accepted | renewal_due }' },
 );
 export type EntryCriteria = z.infer<typeof EntryCriteriaSchema>;
 
@@ -227,7 +229,22 @@ export type HandoffTemplateInput = z.input<typeof HandoffTemplateSchema>;
  * @example validateTemplate({ ...DEFAULT_SALES_TO_CS, sla: { hours: 0, calendar: 'business' } }) // throws "sla.hours: must be more than 0 hours"
  */
 export function validateTemplate(input: unknown): HandoffTemplate {
-  return parseInput(HandoffTemplateSchema, input, 'template');
+  // A template this function returned is frozen, so it is still valid: evaluating many handoffs against one
+  // template validates it once, not once per handoff.
+  if (typeof input === 'object' && input !== null && validated.has(input)) return input as HandoffTemplate;
+  const template = deepFreeze(parseInput(HandoffTemplateSchema, input, 'template'));
+  validated.add(template);
+  return template;
+}
+
+const validated = new WeakSet<object>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /**
@@ -247,6 +264,9 @@ export function meetsEntryCriteria(
       return t.entryCriteria.stages.includes(d.stage);
     case 'handoff_accepted':
       return d.acceptedTemplateIds.includes(t.entryCriteria.templateId);
+    case 'renewal_due':
+      // Such a handoff exists only once the sweep found its renewal due.
+      return true;
   }
 }
 

@@ -8,6 +8,7 @@ import { financeStore } from '../store/finance-store.js';
 import { portalStore } from '../store/portal-store.js';
 import { detectCorrections } from './corrections.js';
 import type { FinanceJobDeps, ReceivablesRefreshJobData } from './finance-jobs.js';
+import { postMortemsSafely, recordBadDebtPostMortems } from './post-mortems.js';
 
 /**
  * Receivables refresh: one customer's invoices read from the finance system (after a webhook, a new invoice, or
@@ -128,8 +129,13 @@ export async function refreshReceivables(
   const invoices = await finance.listInvoices({ customerId: data.customerId });
   // The customer's own list is complete: the stored snapshot becomes exactly that list.
   const mine = invoices.filter((i) => i.customerId === data.customerId);
+  const before = await portalStore(deps.db, data.portalId).receivables.snapshots(data.system, data.customerId);
   await portalStore(deps.db, data.portalId).transaction((tx) =>
     tx.receivables.replaceCustomer(data.system, data.customerId, mine),
+  );
+  // Voids, write-offs and 90+ days overdue get their bad-debt post-mortem (once per invoice; never fails the refresh).
+  await postMortemsSafely(deps, () =>
+    recordBadDebtPostMortems(deps, data.portalId, data.system, data.customerId, before.invoices),
   );
   const published = await publishReceivables(deps, data.portalId, data.system, data.customerId);
   // Changes a person made in the finance system since our sync; a failure here must not cost the figures above,

@@ -3,6 +3,7 @@ import type { FinanceSystemId } from '../integrations/finance/port.js';
 import { financeStore, sweepableConnections, unprocessedFinanceEvents } from '../store/finance-store.js';
 import { type FinanceJobDeps, JOB_KEYS, queueReceivablesRefresh, type ReconciliationJobData } from './finance-jobs.js';
 import { QUEUES } from './queue.js';
+import { postMortemsSafely, sweepBadDebtPostMortems } from './post-mortems.js';
 import { dispatchFinanceEvents } from './webhook-dispatch.js';
 
 /**
@@ -50,6 +51,8 @@ export async function reconcilePortal(
     await queueReceivablesRefresh(deps.queue, { portalId, system: connection.system, customerId });
   }
   await fstore.connections.reconciled(connection.system, startedAt, now());
+  // Invoices pass 90 days overdue without any change at the vendor: the stored snapshots are checked every sweep.
+  await postMortemsSafely(deps, () => sweepBadDebtPostMortems(deps, portalId, connection.system));
   return { system: connection.system, customers, since };
 }
 
