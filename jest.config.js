@@ -24,6 +24,11 @@ const common = {
 export default {
   // A PGlite start-up is ~1–3 s and these machines are shared: a generous bound, not a speed target.
   testTimeout: 30_000,
+  // Jest's default is one worker per core minus one: on a 2-core machine that runs every file in the main process,
+  // on one core, with memory (PGlite instances, servers) piling up across files. Two workers use both cores, and a
+  // worker that has grown past the limit is replaced between files.
+  maxWorkers: 2,
+  workerIdleMemoryLimit: '1536MB',
   projects: [
     {
       ...common,
