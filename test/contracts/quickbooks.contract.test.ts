@@ -17,6 +17,7 @@ import * as F from '../../src/integrations/finance/quickbooks/fixtures.js';
 import { invoiceDraftToQuickBooks } from '../../src/integrations/finance/quickbooks/invoice-draft-to-quickbooks.js';
 import { createQuickBooksOAuth } from '../../src/integrations/finance/quickbooks/oauth.js';
 import { paymentTermsToQuickBooks } from '../../src/integrations/finance/quickbooks/payment-terms-to-quickbooks.js';
+import { quickbooksTaxToTaxSetup } from '../../src/integrations/finance/quickbooks/quickbooks-tax-to-tax-setup.js';
 import { createQuickBooksSandbox, type SandboxCall } from '../../src/integrations/finance/quickbooks/sandbox/index.js';
 import { QBO_LENIENT, QBO_STRICT } from '../../src/integrations/finance/quickbooks/schemas.js';
 import { mockVendors } from '../support/msw.js';
@@ -38,6 +39,9 @@ describe('QuickBooks contract: fixtures match the model', () => {
   const cases: Array<[string, z.ZodType, unknown]> = [
     ...F.DEFAULT_TERMS.map((t): [string, z.ZodType, unknown] => [`DEFAULT_TERMS ${t.Name}`, S.Term, t]),
     ['DATE_DRIVEN_TERM', S.Term, F.DATE_DRIVEN_TERM],
+    ...F.UK_TAX_CODES.map((t): [string, z.ZodType, unknown] => [`UK_TAX_CODES ${t.Name}`, S.TaxCode, t]),
+    ...F.UK_TAX_RATES.map((t): [string, z.ZodType, unknown] => [`UK_TAX_RATES ${t.Name}`, S.TaxRate, t]),
+    ...F.US_TAX_CODES.map((t): [string, z.ZodType, unknown] => [`US_TAX_CODES ${t.Name}`, S.TaxCode, t]),
     ['CUSTOMER', S.Customer, F.CUSTOMER],
     ['HAND_MADE_CUSTOMER', S.Customer, F.HAND_MADE_CUSTOMER],
     ['CUSTOMER_CREATE', S.CustomerCreate, F.CUSTOMER_CREATE],
@@ -102,10 +106,15 @@ describe('QuickBooks contract: mapper output is what QuickBooks accepts', () => 
     expectParses(
       S.InvoiceCreate,
       invoiceDraftToQuickBooks(
-        { ...invoice, poNumber: 'PO1', memo: 'm' },
+        {
+          ...invoice,
+          poNumber: 'PO1',
+          memo: 'm',
+          lines: invoice.lines.map((l) => ({ ...l, tax: { code: '2', ratePercent: 20, inclusive: true } })),
+        },
         {
           itemRef: { value: '1' },
-          taxCodeRef: { value: '7' },
+          tax: quickbooksTaxToTaxSetup({ Country: 'GB' }, undefined, F.UK_TAX_CODES, F.UK_TAX_RATES),
           salesTermRef: { value: '3' },
           poCustomField: { definitionId: '2' },
         },

@@ -79,7 +79,6 @@ export interface FinanceConfig {
     webhookVerifierToken?: string;
     homeCurrency?: string;
     itemRef?: { value: string; name?: string };
-    taxCodeRef?: { value: string; name?: string };
     poCustomField?: { definitionId: string; name?: string };
   };
   xero?: {
@@ -218,6 +217,7 @@ const PORT_METHODS = [
   'createInvoice',
   'findInvoiceByReference',
   'listInvoices',
+  'taxSetup',
 ] as const;
 
 /**
@@ -392,7 +392,6 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
         ...(q?.apiBaseUrl ? { baseUrl: q.apiBaseUrl } : {}),
         ...(q?.homeCurrency ? { homeCurrency: q.homeCurrency } : {}),
         ...(q?.itemRef ? { itemRef: q.itemRef } : {}),
-        ...(q?.taxCodeRef ? { taxCodeRef: q.taxCodeRef } : {}),
         ...(q?.poCustomField ? { poCustomField: q.poCustomField } : {}),
         now,
       });
@@ -436,7 +435,8 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
     const subject = options.subject ?? `${connection.system}:${connection.tenantId}`;
     const wrapped = { ...inner } as FinanceSystem;
     for (const name of PORT_METHODS) {
-      const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+      const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+      if (!method) continue;
       (wrapped as unknown as Record<string, unknown>)[name] = (...args: unknown[]) => {
         const attempts = { temporary: 0, rateLimited: 0, unauthorized: 0 };
         return pRetry(() => method.apply(inner, args), {

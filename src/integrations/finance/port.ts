@@ -7,7 +7,8 @@
  * once, in the core, with exact sums, ramps and proration; QuickBooks cannot hold drafts (we create each invoice on
  * its date or trigger), Xero takes DRAFT invoices ahead of time, Stripe takes draft invoices that we finalise.
  */
-import type { FinanceCapabilities } from '../../billing/capabilities.js';
+import type { BooksTaxSetup, FinanceCapabilities } from '../../billing/capabilities.js';
+import type { TaxTreatment } from '../../billing/tax.js';
 import type { CalendarDay } from '../../core/dates.js';
 import type { Money } from '../../core/money.js';
 import type { InvoiceSnapshot } from '../../receivables/invoice.js';
@@ -61,6 +62,8 @@ export interface InvoiceLineDraft {
   unitAmount: Money;
   /** quantity × unitAmount, exact; negative for a discount line. */
   amount: Money;
+  /** The line's tax treatment (its code as the books name it); none: untaxed, or the system's default. */
+  tax?: TaxTreatment;
   periodStart?: CalendarDay;
   periodEnd?: CalendarDay;
 }
@@ -172,6 +175,8 @@ export interface FinanceSystem {
   /** Invoices of one customer, or of every customer changed since a time (reconciliation sweep). */
   listInvoices(query: { customerId?: string; changedSince?: Date }): Promise<InvoiceSnapshot[]>;
   customerUrl(customerId: string): string;
+  /** The books' tax setup (codes and rates, US automated sales tax, rounding), read from the connected account. */
+  taxSetup?(): Promise<BooksTaxSetup>;
 }
 
 /** Verifies and parses a vendor's webhook deliveries. */

@@ -1,3 +1,4 @@
+import type { BooksTaxSetup } from '../../../billing/capabilities.js';
 import { QUICKBOOKS_CAPABILITIES } from '../../../billing/vendor-capabilities.js';
 import { type InvoiceSnapshot, InvoiceSnapshotSchema } from '../../../receivables/invoice.js';
 import {
@@ -21,6 +22,7 @@ import {
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
 } from './quickbooks-invoice-to-snapshot.js';
+import { quickbooksTaxToTaxSetup } from './quickbooks-tax-to-tax-setup.js';
 import { quickbooksTermToPaymentTerms } from './quickbooks-term-to-payment-terms.js';
 import { QBO_LENIENT } from './schemas.js';
 import type { QboCustomer, QboDeletedEntity, QboInvoice, QboPayment, QboRef, QboTerm } from './types.js';
@@ -32,8 +34,6 @@ export interface QuickBooksFinanceSystemOptions extends QuickBooksClientOptions 
   homeCurrency?: string;
   /** Product/service booked on every invoice line. Default Id 1 ("Services" in a new company). */
   itemRef?: QboRef;
-  /** Tax code on every line: required for non-US companies (e.g. a GST/VAT code id), optional in the US. */
-  taxCodeRef?: QboRef;
   /** Sales-form custom field for the PO number (Settings → Sales → Custom fields); without it the PO goes into CustomerMemo. */
   poCustomField?: { definitionId: string; name?: string };
   /** Pages of 1000 customers scanned for an external reference before giving up. Default 100 (100,000 customers). */
@@ -139,6 +139,26 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
         { cause: e },
       );
     }
+  }
+
+  // The company's tax setup: read once per adapter (a billing run), four small reads.
+  let taxSetup: Promise<BooksTaxSetup> | undefined;
+  function loadTaxSetup(): Promise<BooksTaxSetup> {
+    taxSetup ??= (async () => {
+      const [company, preferences, codes, rates] = await Promise.all([
+        client.queryPage('CompanyInfo', []),
+        client.queryPage('Preferences', []),
+        client.queryAll('TaxCode', []),
+        client.queryAll('TaxRate', []),
+      ]);
+      const info = company[0];
+      if (!info) throw new FinanceError('quickbooks', 'unknown', 'QuickBooks returned no CompanyInfo for this company');
+      return quickbooksTaxToTaxSetup(info, preferences[0], codes, rates);
+    })().catch((e: unknown) => {
+      taxSetup = undefined;
+      throw e;
+    });
+    return taxSetup;
   }
 
   async function salesTermRef(code: string, idempotencyKey: string): Promise<QboRef> {
@@ -289,11 +309,14 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
     async createInvoice(draft: InvoiceDraft, idempotencyKey: string): Promise<CreatedInvoice> {
       if (draft.status !== 'issued') throw new FinanceError('quickbooks', 'validation', NO_DRAFTS_MESSAGE);
+      // Lines with tax are checked against the company's codes before anything is written.
+      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
+      if (tax) invoiceDraftToQuickBooks(draft, { itemRef, tax });
       const termRef = await salesTermRef(draft.paymentTerms, idempotencyKey);
       const body = invoiceDraftToQuickBooks(draft, {
         salesTermRef: termRef,
         itemRef,
-        ...(options.taxCodeRef ? { taxCodeRef: options.taxCodeRef } : {}),
+        ...(tax ? { tax } : {}),
         ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
       });
       const res = await client.call('POST', 'invoice', QBO_LENIENT.InvoiceResponse, { body, idempotencyKey });
@@ -325,6 +348,10 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
     customerUrl(customerId: string) {
       return quickbooksCustomerUrl(appUrl, customerId);
+    },
+
+    taxSetup() {
+      return loadTaxSetup();
     },
   };
   return system;

@@ -20,13 +20,8 @@ export interface QuickBooksClientOptions {
   fetch?: typeof fetch;
 }
 
-type EntityOf<E extends QboQueryEntity> = E extends 'Customer'
-  ? QboCustomer
-  : E extends 'Term'
-    ? QboTerm
-    : E extends 'Invoice'
-      ? QboInvoice
-      : QboPayment;
+type EntityOf<E extends QboQueryEntity> =
+  Required<QboQueryResponse['QueryResponse']>[E] extends Array<infer R> ? R : never;
 
 /**
  * The `requestid` for an idempotency key. Intuit documents no length for requestid and we have not found one

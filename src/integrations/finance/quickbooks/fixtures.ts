@@ -16,6 +16,8 @@ import type {
   QboLegacyWebhook,
   QboPayment,
   QboQueryResponse,
+  QboTaxCode,
+  QboTaxRate,
   QboTerm,
   QboTokenResponse,
 } from './types.js';
@@ -472,3 +474,55 @@ export const TOKEN_RESPONSE: QboTokenResponse = {
   expires_in: 3600,
   x_refresh_token_expires_in: 8726400,
 };
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tax setups. UK codes and rates as a new UK QuickBooks company lists them (names "20.0% S", "5.0% R", "0.0% Z",
+// "Exempt", "No VAT"; ids are per company); a US company lists TAX and NON (automated sales tax sets the rate).
+
+const taxRate = (Id: string, Name: string, RateValue: number): QboTaxRate => ({
+  Id,
+  SyncToken: '0',
+  Name,
+  Active: true,
+  RateValue,
+  AgencyRef: { value: '1' },
+  SpecialTaxType: RateValue === 0 ? 'ZERO_RATE' : 'NONE',
+  DisplayType: 'ReadOnly',
+});
+
+export const UK_TAX_RATES: QboTaxRate[] = [
+  taxRate('3', '20.0% S', 20),
+  taxRate('5', '5.0% R', 5),
+  taxRate('7', '0.0% Z', 0),
+  taxRate('9', 'Exempt', 0),
+  taxRate('11', '20.0% ECG', 20),
+];
+
+const taxCode = (Id: string, Name: string, sales: string[], purchase: string[] = []): QboTaxCode => ({
+  Id,
+  SyncToken: '0',
+  Name,
+  Description: Name,
+  Active: true,
+  Taxable: sales.length > 0,
+  TaxGroup: false,
+  SalesTaxRateList: {
+    TaxRateDetail: sales.map((value) => ({ TaxRateRef: { value }, TaxTypeApplicable: 'TaxOnAmount', TaxOrder: 0 })),
+  },
+  PurchaseTaxRateList: {
+    TaxRateDetail: purchase.map((value) => ({ TaxRateRef: { value }, TaxTypeApplicable: 'TaxOnAmount', TaxOrder: 0 })),
+  },
+});
+
+export const UK_TAX_CODES: QboTaxCode[] = [
+  taxCode('2', '20.0% S', ['3'], ['3']),
+  taxCode('4', '5.0% R', ['5'], ['5']),
+  taxCode('6', '0.0% Z', ['7'], ['7']),
+  taxCode('8', 'Exempt', ['9'], ['9']),
+  taxCode('10', '20.0% ECG', [], ['11']),
+];
+
+export const US_TAX_CODES: QboTaxCode[] = [
+  { Id: 'TAX', Name: 'TAX', Description: 'TAX', Active: true, Taxable: true, TaxGroup: false },
+  { Id: 'NON', Name: 'NON', Description: 'NON', Active: true, Taxable: false, TaxGroup: false },
+];

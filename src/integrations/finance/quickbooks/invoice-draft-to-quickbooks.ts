@@ -1,3 +1,5 @@
+import type { BooksTaxSetup } from '../../../billing/capabilities.js';
+import { describeTaxCode, findTaxCode, nearestTaxCodes } from '../../../billing/tax.js';
 import { formatMoney, type Money, sumMoney } from '../../../core/money.js';
 import { FinanceError, type InvoiceDraft, type InvoiceLineDraft } from '../port.js';
 import { moneyToQbo } from './amounts.js';
@@ -9,8 +11,9 @@ export interface InvoiceMappingOptions {
   salesTermRef?: QboRef;
   /** The product/service every line is booked to (QuickBooks requires an item on a sales line). */
   itemRef: QboRef;
-  /** Tax code put on every line; required by QuickBooks for non-US companies (GST/VAT), optional in the US. */
-  taxCodeRef?: QboRef;
+  /** The company's tax setup (adapter `taxSetup`): each line's tax code is checked against it and sent as the
+   * code's id. Without it a line's code is sent as given. */
+  tax?: BooksTaxSetup;
   /** The company's sales-form custom field that holds the PO number; without it the PO goes into CustomerMemo. */
   poCustomField?: { definitionId: string; name?: string };
 }
@@ -35,6 +38,31 @@ function exactProduct(quantity: number, unitMinor: number): bigint | null {
   const product = BigInt(`${sign ?? ''}${whole}${frac}`) * BigInt(unitMinor);
   const scale = 10n ** BigInt(frac.length);
   return product % scale === 0n ? product / scale : null;
+}
+
+/**
+ * The TaxCodeRef of a line: its code looked up among the company's codes (by id, else by name). Non-US companies
+ * need one on every line (QuickBooks refuses the invoice otherwise); under US automated sales tax it is TAX or NON.
+ */
+function taxCodeRef(l: InvoiceLineDraft, index: number, opts: InvoiceMappingOptions): QboRef | undefined {
+  const setup = opts.tax;
+  if (!l.tax) {
+    if (setup?.mode === 'codes') {
+      throw invalid(
+        `line ${index + 1} ("${l.description}") has no tax code, and this QuickBooks company (${setup.country ?? 'outside the US'}) needs one on every line; set the plan's or the template's default tax${setup.codes.length ? ` (its codes: ${setup.codes.map(describeTaxCode).join('; ')})` : ''}`,
+      );
+    }
+    return undefined;
+  }
+  if (!setup) return { value: l.tax.code };
+  const found = findTaxCode(l.tax.code, setup.codes);
+  if (!found) {
+    const near = nearestTaxCodes(l.tax.code, l.tax.ratePercent, setup.codes);
+    throw invalid(
+      `line ${index + 1} tax code "${l.tax.code}" does not exist in this QuickBooks company${near.length ? `; the nearest valid codes: ${near.map(describeTaxCode).join('; ')}` : ''}`,
+    );
+  }
+  return { value: found.code, ...(found.name ? { name: found.name } : {}) };
 }
 
 function line(
@@ -67,6 +95,7 @@ function line(
   const how = exact ? '' : ` (${l.quantity} × ${formatMoney(l.unitAmount)})`;
   const description = `${l.description}${how}${period}`;
   if (description.length > 4000) throw invalid(`line ${index + 1} description is longer than 4000 characters`);
+  const taxRef = taxCodeRef(l, index, opts);
   return {
     Amount: moneyToQbo(l.amount),
     DetailType: 'SalesItemLineDetail',
@@ -74,7 +103,7 @@ function line(
     SalesItemLineDetail: {
       ItemRef: opts.itemRef,
       ...detail,
-      ...(opts.taxCodeRef ? { TaxCodeRef: opts.taxCodeRef } : {}),
+      ...(taxRef ? { TaxCodeRef: taxRef } : {}),
       ...(l.periodStart ? { ServiceDate: l.periodStart } : {}),
     },
   };
@@ -96,6 +125,18 @@ export function invoiceDraftToQuickBooks(draft: InvoiceDraft, opts: InvoiceMappi
   if (draft.dueDate < draft.issueDate)
     throw invalid(`the due date ${draft.dueDate} is before the issue date ${draft.issueDate}`);
   const lines = draft.lines.map((l, i) => line(l, i, draft.currency, opts));
+  const taxed = draft.lines.flatMap((l) => (l.tax ? [l.tax] : []));
+  const inclusive = taxed.some((t) => t.inclusive);
+  if (inclusive && taxed.some((t) => !t.inclusive)) {
+    throw invalid(
+      'QuickBooks sets "amounts include tax" once per invoice, and this invoice has both tax-inclusive and tax-exclusive lines',
+    );
+  }
+  // The US API has no GlobalTaxCalculation; elsewhere it says whether the line amounts include the tax.
+  const globalTax =
+    opts.tax?.mode === 'codes' || (!opts.tax && taxed.length > 0 && inclusive)
+      ? { GlobalTaxCalculation: inclusive ? ('TaxInclusive' as const) : ('TaxExcluded' as const) }
+      : {};
   const total: Money = sumMoney(
     draft.lines.map((l) => l.amount),
     draft.currency,
@@ -134,6 +175,7 @@ export function invoiceDraftToQuickBooks(draft: InvoiceDraft, opts: InvoiceMappi
     DueDate: draft.dueDate,
     ...(opts.salesTermRef ? { SalesTermRef: opts.salesTermRef } : {}),
     Line: lines,
+    ...globalTax,
     CurrencyRef: { value: draft.currency },
     PrivateNote: withInvoiceRef(undefined, draft.reference),
     ...(customerMemo ? { CustomerMemo: { value: customerMemo } } : {}),

@@ -4,7 +4,15 @@
  * `'Amy\'s Bird Sanctuary'`). Every value we put in a query goes through `qboString`.
  */
 
-export type QboQueryEntity = 'Customer' | 'Term' | 'Invoice' | 'Payment';
+export type QboQueryEntity =
+  | 'Customer'
+  | 'Term'
+  | 'Invoice'
+  | 'Payment'
+  | 'TaxCode'
+  | 'TaxRate'
+  | 'CompanyInfo'
+  | 'Preferences';
 
 /** Largest page the query endpoint returns. */
 export const QBO_MAX_RESULTS = 1000;

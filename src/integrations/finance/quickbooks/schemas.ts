@@ -141,7 +141,73 @@ function build(mode: SchemaMode) {
     StringValue: z.string().optional(),
   });
   const LinkedTxn = obj({ TxnId: z.string(), TxnType: z.string() });
-  const TxnTaxDetail = obj({ TotalTax: num.optional() });
+  const TaxLine = obj({
+    Amount: num,
+    DetailType: z.literal('TaxLineDetail'),
+    TaxLineDetail: obj({
+      TaxRateRef: Ref,
+      PercentBased: z.boolean().optional(),
+      TaxPercent: num.optional(),
+      NetAmountTaxable: num.optional(),
+    }),
+  });
+  const TxnTaxDetail = obj({
+    TxnTaxCodeRef: Ref.optional(),
+    TotalTax: num.optional(),
+    TaxLine: z.array(TaxLine).optional(),
+  });
+  const GlobalTaxCalculation = z.enum(['TaxExcluded', 'TaxInclusive', 'NotApplicable']);
+  const TaxRateDetail = obj({ TaxRateRef: Ref, TaxTypeApplicable: z.string().optional(), TaxOrder: int.optional() });
+  const TaxCode = obj({
+    Id: z.string(),
+    SyncToken: z.string().optional(),
+    Name: z.string(),
+    Description: z.string().optional(),
+    Active: z.boolean(),
+    Taxable: z.boolean().optional(),
+    TaxGroup: z.boolean().optional(),
+    SalesTaxRateList: obj({ TaxRateDetail: z.array(TaxRateDetail) }).optional(),
+    PurchaseTaxRateList: obj({ TaxRateDetail: z.array(TaxRateDetail) }).optional(),
+    MetaData: MetaData.optional(),
+    domain,
+    sparse,
+  });
+  const TaxRate = obj({
+    Id: z.string(),
+    SyncToken: z.string().optional(),
+    Name: z.string(),
+    Description: z.string().optional(),
+    Active: z.boolean(),
+    RateValue: num.optional(),
+    AgencyRef: Ref.optional(),
+    SpecialTaxType: z.string().optional(),
+    DisplayType: z.string().optional(),
+    MetaData: MetaData.optional(),
+    domain,
+    sparse,
+  });
+  const CompanyInfo = obj({
+    Id: z.string(),
+    SyncToken: z.string().optional(),
+    CompanyName: z.string(),
+    LegalName: z.string().optional(),
+    Country: z.string(),
+    MetaData: MetaData.optional(),
+    domain,
+    sparse,
+  });
+  const Preferences = obj({
+    Id: z.string().optional(),
+    SyncToken: z.string().optional(),
+    TaxPrefs: obj({
+      UsingSalesTax: z.boolean().optional(),
+      PartnerTaxEnabled: z.boolean().optional(),
+      TaxGroupCodeRef: Ref.optional(),
+    }).optional(),
+    MetaData: MetaData.optional(),
+    domain,
+    sparse,
+  });
   const Invoice = obj({
     Id: z.string(),
     SyncToken: z.string(),
@@ -161,6 +227,7 @@ function build(mode: SchemaMode) {
     EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']).optional(),
     BillEmail: EmailAddress.optional(),
     Deposit: num.optional(),
+    GlobalTaxCalculation: GlobalTaxCalculation.optional(),
     TxnTaxDetail: TxnTaxDetail.optional(),
     LinkedTxn: z.array(LinkedTxn).optional(),
     MetaData,
@@ -179,6 +246,7 @@ function build(mode: SchemaMode) {
     DueDate: day,
     SalesTermRef: Ref.optional(),
     Line: z.array(SalesItemLineCreate).min(1),
+    GlobalTaxCalculation: GlobalTaxCalculation.optional(),
     CurrencyRef: Ref.optional(),
     PrivateNote: z.string().max(4000).optional(),
     CustomerMemo: MemoRef.optional(),
@@ -222,6 +290,10 @@ function build(mode: SchemaMode) {
     Term: z.array(Term).optional(),
     Invoice: z.array(Invoice).optional(),
     Payment: z.array(Payment).optional(),
+    TaxCode: z.array(TaxCode).optional(),
+    TaxRate: z.array(TaxRate).optional(),
+    CompanyInfo: z.array(CompanyInfo).optional(),
+    Preferences: z.array(Preferences).optional(),
     ...page,
   });
   const QueryResponse = obj({ QueryResponse: QueryResponseBody, time: z.string() });
@@ -314,6 +386,11 @@ function build(mode: SchemaMode) {
     Invoice,
     SalesItemLineCreate,
     InvoiceCreate,
+    TaxLine,
+    TaxCode,
+    TaxRate,
+    CompanyInfo,
+    Preferences,
     Payment,
     DeletedEntity,
     CustomerResponse,
@@ -363,6 +440,11 @@ export type SchemaDriftChecks = [
   Expect<Equals<Out<'Invoice'>, T.QboInvoice>>,
   Expect<Equals<Out<'SalesItemLineCreate'>, T.QboSalesItemLineCreate>>,
   Expect<Equals<Out<'InvoiceCreate'>, T.QboInvoiceCreate>>,
+  Expect<Equals<Out<'TaxLine'>, T.QboTaxLine>>,
+  Expect<Equals<Out<'TaxCode'>, T.QboTaxCode>>,
+  Expect<Equals<Out<'TaxRate'>, T.QboTaxRate>>,
+  Expect<Equals<Out<'CompanyInfo'>, T.QboCompanyInfo>>,
+  Expect<Equals<Out<'Preferences'>, T.QboPreferences>>,
   Expect<Equals<Out<'Payment'>, T.QboPayment>>,
   Expect<Equals<Out<'DeletedEntity'>, T.QboDeletedEntity>>,
   Expect<Equals<Out<'CustomerResponse'>, T.QboCustomerResponse>>,

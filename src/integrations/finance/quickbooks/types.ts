@@ -218,11 +218,34 @@ export interface QboInvoice {
   EmailStatus?: QboEmailStatus;
   BillEmail?: QboEmailAddress;
   Deposit?: number;
-  TxnTaxDetail?: { TotalTax?: number };
+  /** Non-US companies: whether line amounts include tax. The US API has no such field. */
+  GlobalTaxCalculation?: QboGlobalTaxCalculation;
+  TxnTaxDetail?: QboTxnTaxDetail;
   LinkedTxn?: QboLinkedTxn[];
   MetaData: QboMetaData;
   domain?: 'QBO';
   sparse?: boolean;
+}
+
+export type QboGlobalTaxCalculation = 'TaxExcluded' | 'TaxInclusive' | 'NotApplicable';
+
+/** One tax rate's share of an invoice's tax, as QuickBooks works it out (per rate over the whole invoice). */
+export interface QboTaxLine {
+  Amount: number;
+  DetailType: 'TaxLineDetail';
+  TaxLineDetail: {
+    TaxRateRef: QboRef;
+    PercentBased?: boolean;
+    TaxPercent?: number;
+    NetAmountTaxable?: number;
+  };
+}
+
+/** The invoice's tax: the total, and per rate for non-US companies. */
+export interface QboTxnTaxDetail {
+  TxnTaxCodeRef?: QboRef;
+  TotalTax?: number;
+  TaxLine?: QboTaxLine[];
 }
 
 /** A sales line as we send it (QuickBooks numbers the lines itself). */
@@ -240,10 +263,82 @@ export interface QboInvoiceCreate {
   DueDate: string;
   SalesTermRef?: QboRef;
   Line: QboSalesItemLineCreate[];
+  /** Non-US companies only: TaxExcluded (tax added to the lines) or TaxInclusive (the lines include it). */
+  GlobalTaxCalculation?: QboGlobalTaxCalculation;
   CurrencyRef?: QboRef;
   PrivateNote?: string;
   CustomerMemo?: QboMemoRef;
   CustomField?: QboCustomField[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Tax setup: read only (TaxCode and TaxRate are created in QuickBooks' own tax centre, not through the API we use)
+
+/** A sales tax code: `TAX` / `NON` under US automated sales tax; elsewhere one id per VAT/GST code with its rates. */
+export interface QboTaxCode {
+  Id: string;
+  SyncToken?: string;
+  Name: string;
+  Description?: string;
+  Active: boolean;
+  Taxable?: boolean;
+  TaxGroup?: boolean;
+  /** The rates applied on sales; a group code (e.g. GST + PST) lists several. */
+  SalesTaxRateList?: { TaxRateDetail: QboTaxRateDetail[] };
+  PurchaseTaxRateList?: { TaxRateDetail: QboTaxRateDetail[] };
+  MetaData?: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+export interface QboTaxRateDetail {
+  TaxRateRef: QboRef;
+  TaxTypeApplicable?: string;
+  TaxOrder?: number;
+}
+
+export interface QboTaxRate {
+  Id: string;
+  SyncToken?: string;
+  Name: string;
+  Description?: string;
+  Active: boolean;
+  /** Percent, e.g. 20 for 20%. */
+  RateValue?: number;
+  AgencyRef?: QboRef;
+  SpecialTaxType?: string;
+  DisplayType?: string;
+  MetaData?: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** The company: its country decides the tax model (US sales tax vs. VAT/GST codes). */
+export interface QboCompanyInfo {
+  Id: string;
+  SyncToken?: string;
+  CompanyName: string;
+  LegalName?: string;
+  /** ISO 3166-1 alpha-2 as QuickBooks writes it: US, GB, CA, AU, IN, FR… */
+  Country: string;
+  MetaData?: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** The part of Preferences that decides how tax is set on invoices. */
+export interface QboPreferences {
+  Id?: string;
+  SyncToken?: string;
+  TaxPrefs?: {
+    UsingSalesTax?: boolean;
+    /** true: US automated sales tax (AST) works the rate out per invoice from the customer's address. */
+    PartnerTaxEnabled?: boolean;
+    TaxGroupCodeRef?: QboRef;
+  };
+  MetaData?: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -305,6 +400,10 @@ export interface QboQueryResponse {
     Term?: QboTerm[];
     Invoice?: QboInvoice[];
     Payment?: QboPayment[];
+    TaxCode?: QboTaxCode[];
+    TaxRate?: QboTaxRate[];
+    CompanyInfo?: QboCompanyInfo[];
+    Preferences?: QboPreferences[];
     startPosition?: number;
     maxResults?: number;
     totalCount?: number;

@@ -328,15 +328,94 @@ describe('QuickBooks adapter: invoices', () => {
     expect((e as FinanceError).kind).toBe('validation');
     expect((e as FinanceError).vendorMessage).toMatch(/GST\/VAT rate/);
 
-    const withTax = createQuickBooksFinanceSystem({
-      realmId: qbo.realmId,
-      accessToken: async () => qbo.accessToken,
-      baseUrl: BASE,
-      taxCodeRef: { value: '7', name: '20.0% S' },
-    });
-    await expect(withTax.createInvoice(invoice(customerId, { currency: 'GBP', lines }), 'i1')).resolves.toMatchObject({
-      total: { amount: 1000, currency: 'GBP' },
-    });
+    const taxed = lines.map((l) => ({ ...l, tax: { code: '6', ratePercent: 0, inclusive: false } }));
+    await expect(
+      finance.createInvoice(invoice(customerId, { currency: 'GBP', lines: taxed }), 'i1'),
+    ).resolves.toMatchObject({ total: { amount: 1000, currency: 'GBP' } });
+  });
+
+  it('a non-US (UK) company: the right tax code on each line, tax per rate over the invoice, total with tax', async () => {
+    finance = setup({ country: 'GB', homeCurrency: 'GBP', companyName: 'Brixton Analytics Ltd' });
+    const setupRead = await finance.taxSetup?.();
+    expect(setupRead).toMatchObject({ mode: 'codes', country: 'GB', rounding: 'per_invoice', mixedInclusive: false });
+    expect(setupRead?.codes.map((c) => [c.code, c.name, c.ratePercent])).toEqual([
+      ['2', '20.0% S', 20],
+      ['4', '5.0% R', 5],
+      ['6', '0.0% Z', 0],
+      ['8', 'Exempt', 0],
+    ]);
+    customerId = (await finance.createCustomer({ ...customer, currency: 'GBP' }, 'c1')).id;
+    const vat = { code: '20.0% S', ratePercent: 20, inclusive: false };
+    const reduced = { code: '4', ratePercent: 5, inclusive: false };
+    const gbp = (n: number) => money(n, 'GBP');
+    const lines = [
+      { description: 'Platform', quantity: 1, unitAmount: gbp(1_03), amount: gbp(1_03), tax: vat },
+      { description: 'Seats', quantity: 1, unitAmount: gbp(1_03), amount: gbp(1_03), tax: vat },
+      { description: 'Training books', quantity: 1, unitAmount: gbp(50_00), amount: gbp(50_00), tax: reduced },
+    ];
+    const created = await finance.createInvoice(invoice(customerId, { currency: 'GBP', lines }), 'uk-1');
+    const stored = qbo.state.invoices.get(created.id);
+    const sales = stored?.Line.filter((l) => l.DetailType === 'SalesItemLineDetail') ?? [];
+    expect(
+      sales.map((l) => (l.DetailType === 'SalesItemLineDetail' ? l.SalesItemLineDetail.TaxCodeRef?.value : null)),
+    ).toEqual(['2', '2', '4']);
+    expect(stored?.GlobalTaxCalculation).toBe('TaxExcluded');
+    // 20% of £2.06 = £0.41 (once over the invoice, not 2 × £0.21), 5% of £50 = £2.50.
+    expect(stored?.TxnTaxDetail?.TotalTax).toBe(2.91);
+    expect(stored?.TxnTaxDetail?.TaxLine?.map((t) => [t.TaxLineDetail.TaxRateRef.value, t.Amount])).toEqual([
+      ['3', 0.41],
+      ['5', 2.5],
+    ]);
+    expect(created.total).toEqual(gbp(52_06 + 2_91));
+  });
+
+  it('refuses an unknown tax code before writing anything, naming the code and the nearest valid ones', async () => {
+    finance = setup({ country: 'GB', homeCurrency: 'GBP' });
+    customerId = (await finance.createCustomer({ ...customer, currency: 'GBP' }, 'c1')).id;
+    const before = qbo.calls.filter((c) => c.method === 'POST').length;
+    const lines = [
+      {
+        description: 'Platform',
+        quantity: 1,
+        unitAmount: money(100, 'GBP'),
+        amount: money(100, 'GBP'),
+        tax: { code: 'VAT', ratePercent: 20, inclusive: false },
+      },
+    ];
+    const e = (await finance
+      .createInvoice(invoice(customerId, { currency: 'GBP', lines }), 'uk-bad')
+      .catch((x: unknown) => x)) as FinanceError;
+    expect(e.kind).toBe('validation');
+    expect(e.vendorMessage).toMatch(/"VAT" does not exist.*20\.0% S/);
+    expect(qbo.calls.filter((c) => c.method === 'POST').length).toBe(before);
+    expect(qbo.state.invoices.size).toBe(0);
+  });
+
+  it('a US company with automated sales tax: TAX / NON per line, tax at the rate for the address', async () => {
+    finance = setup({ automatedSalesTaxPercent: 8.875 });
+    expect((await finance.taxSetup?.())?.mode).toBe('us_automated');
+    customerId = (await finance.createCustomer(customer, 'c1')).id;
+    const lines = [
+      {
+        description: 'Platform',
+        quantity: 1,
+        unitAmount: money(1000_00, 'USD'),
+        amount: money(1000_00, 'USD'),
+        tax: { code: 'TAX', ratePercent: 8.875, inclusive: false },
+      },
+      {
+        description: 'Support',
+        quantity: 1,
+        unitAmount: money(100_00, 'USD'),
+        amount: money(100_00, 'USD'),
+        tax: { code: 'NON', ratePercent: 0, inclusive: false },
+      },
+    ];
+    const created = await finance.createInvoice(invoice(customerId, { lines }), 'us-1');
+    const stored = qbo.state.invoices.get(created.id);
+    expect(stored?.GlobalTaxCalculation).toBeUndefined();
+    expect(stored?.TxnTaxDetail?.TotalTax).toBe(88.75);
+    expect(created.total).toEqual(money(1100_00 + 88_75, 'USD'));
   });
 
   it("refuses an invoice in another currency than the customer's, with QuickBooks' reason", async () => {

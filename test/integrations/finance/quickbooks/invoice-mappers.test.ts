@@ -9,6 +9,9 @@ import {
   PARTLY_PAID_INVOICE,
   PAYMENT,
   SECOND_PAYMENT,
+  UK_TAX_CODES,
+  UK_TAX_RATES,
+  US_TAX_CODES,
   VOIDED_INVOICE,
 } from '../../../../src/integrations/finance/quickbooks/fixtures.js';
 import {
@@ -21,6 +24,7 @@ import {
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
 } from '../../../../src/integrations/finance/quickbooks/quickbooks-invoice-to-snapshot.js';
+import { quickbooksTaxToTaxSetup } from '../../../../src/integrations/finance/quickbooks/quickbooks-tax-to-tax-setup.js';
 import { QBO_STRICT } from '../../../../src/integrations/finance/quickbooks/schemas.js';
 import { InvoiceSnapshotSchema } from '../../../../src/receivables/invoice.js';
 
@@ -99,9 +103,80 @@ describe('invoiceDraftToQuickBooks', () => {
     expect(body.CustomerMemo).toEqual({ value: 'PO: PO-4500012345\nThank you for your business' });
   });
 
-  it('puts a tax code on every line when configured (non-US companies)', () => {
-    const body = invoiceDraftToQuickBooks(draft, { itemRef: ITEM, taxCodeRef: { value: '7' } });
-    expect(body.Line.every((l) => l.SalesItemLineDetail.TaxCodeRef?.value === '7')).toBe(true);
+  it('puts each line’s own tax code on it, by id or by the name the company gives it (non-US companies)', () => {
+    const uk = quickbooksTaxToTaxSetup({ Country: 'GB' }, undefined, UK_TAX_CODES, UK_TAX_RATES);
+    const vat = { code: '20.0% S', ratePercent: 20, inclusive: false };
+    const reduced = { code: '4', ratePercent: 5, inclusive: false };
+    const gbpDraft: InvoiceDraft = {
+      ...draft,
+      currency: 'GBP',
+      lines: [
+        {
+          description: 'Platform',
+          quantity: 1,
+          unitAmount: money(1000_00, 'GBP'),
+          amount: money(1000_00, 'GBP'),
+          tax: vat,
+        },
+        {
+          description: 'Books',
+          quantity: 2,
+          unitAmount: money(25_00, 'GBP'),
+          amount: money(50_00, 'GBP'),
+          tax: reduced,
+        },
+      ],
+    };
+    const body = invoiceDraftToQuickBooks(gbpDraft, { itemRef: ITEM, tax: uk });
+    expect(body.Line.map((l) => l.SalesItemLineDetail.TaxCodeRef)).toEqual([
+      { value: '2', name: '20.0% S' },
+      { value: '4', name: '5.0% R' },
+    ]);
+    expect(body.GlobalTaxCalculation).toBe('TaxExcluded');
+    expect(QBO_STRICT.InvoiceCreate.safeParse(body).success).toBe(true);
+  });
+
+  it('refuses a tax code the company does not have, naming the line, the code and the nearest valid codes', () => {
+    const uk = quickbooksTaxToTaxSetup({ Country: 'GB' }, undefined, UK_TAX_CODES, UK_TAX_RATES);
+    const bad: InvoiceDraft = {
+      ...draft,
+      currency: 'GBP',
+      lines: [
+        {
+          description: 'Platform',
+          quantity: 1,
+          unitAmount: money(100, 'GBP'),
+          amount: money(100, 'GBP'),
+          tax: { code: 'VAT20', ratePercent: 20, inclusive: false },
+        },
+      ],
+    };
+    const e = (() => {
+      try {
+        invoiceDraftToQuickBooks(bad, { itemRef: ITEM, tax: uk });
+      } catch (x) {
+        return x as FinanceError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(e.kind).toBe('validation');
+    expect(e.vendorMessage).toMatch(/line 1 tax code "VAT20" does not exist.*2 \(20\.0% S, 20%\)/);
+    const untaxed = { ...bad, lines: bad.lines.map(({ tax: _t, ...l }) => l) };
+    expect(() => invoiceDraftToQuickBooks(untaxed, { itemRef: ITEM, tax: uk })).toThrow(/needs one on every line/);
+  });
+
+  it('sends TAX / NON and no GlobalTaxCalculation for a US company', () => {
+    const us = quickbooksTaxToTaxSetup({ Country: 'US' }, undefined, US_TAX_CODES, []);
+    expect(us.mode).toBe('us_automated');
+    const body = invoiceDraftToQuickBooks(
+      {
+        ...draft,
+        lines: draft.lines.map((l) => ({ ...l, tax: { code: 'TAX', ratePercent: 8.875, inclusive: false } })),
+      },
+      { itemRef: ITEM, tax: us },
+    );
+    expect(body.Line.every((l) => l.SalesItemLineDetail.TaxCodeRef?.value === 'TAX')).toBe(true);
+    expect(body.GlobalTaxCalculation).toBeUndefined();
   });
 
   it('bills one unit of the exact amount when quantity × unit price is not a whole number of cents', () => {

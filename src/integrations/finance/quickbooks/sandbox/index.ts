@@ -3,7 +3,7 @@ import type { z } from 'zod';
 import { formatDay, plusDays } from '../../../../core/dates.js';
 import { currencyExponent } from '../../../../core/money.js';
 import { json, type SandboxHandler } from '../../../sandbox/transport.js';
-import { DEFAULT_TERMS, FIXTURE_REALM_ID } from '../fixtures.js';
+import { DEFAULT_TERMS, FIXTURE_REALM_ID, UK_TAX_CODES, UK_TAX_RATES, US_TAX_CODES } from '../fixtures.js';
 import { paymentTermsToQuickBooks } from '../payment-terms-to-quickbooks.js';
 import { quickbooksTermToPaymentTerms } from '../quickbooks-term-to-payment-terms.js';
 import { QBO_STRICT } from '../schemas.js';
@@ -15,10 +15,14 @@ import type {
   QboCustomField,
   QboFaultError,
   QboInvoice,
+  QboInvoiceCreate,
   QboLegacyWebhook,
   QboPayment,
   QboRef,
   QboSalesItemLine,
+  QboTaxCode,
+  QboTaxLine,
+  QboTaxRate,
   QboTerm,
   QboTermCreate,
   QboTokenResponse,
@@ -43,7 +47,12 @@ import { type Condition, type Literal, parseQuery, QueryParseError } from './que
  * - CDC for Invoice, Payment and Customer within 30 days, at most 1000 objects;
  * - invoices post on create (there is no draft state), a subtotal line appended, sequential DocNumbers, Amount =
  *   Qty × UnitPrice checked, exact decimal sums (bigint minor units), invoice currency = customer currency, and a
- *   TaxCodeRef on every line for non-US companies; sales custom fields other than the enabled ones are dropped.
+ *   TaxCodeRef on every line for non-US companies; sales custom fields other than the enabled ones are dropped;
+ * - the company's tax setup: CompanyInfo.Country, Preferences.TaxPrefs, TaxCode and TaxRate (queryable). A US
+ *   company takes TAX / NON per line (automated sales tax: the rate `automatedSalesTaxPercent` stands in for the one
+ *   QuickBooks finds from the customer's address; GlobalTaxCalculation is refused); any other company needs an
+ *   active sales TaxCode on every line, GlobalTaxCalculation TaxExcluded (the default) or TaxInclusive. Tax is computed once per rate over the invoice (half away from
+ *   zero), written to TxnTaxDetail (TotalTax and one TaxLine per rate) and added to TotalAmt unless inclusive.
  * Error codes 6240, 5010, 610, 2010, 2020, 2500, 3001, 3200 are Intuit's; the 6000-series business-validation
  * wording for currency, tax and negative totals is our approximation of Intuit's messages.
  * Ids are deterministic (counters per entity), so tests can name them.
@@ -56,6 +65,12 @@ export interface QuickBooksSandboxOptions {
   homeCurrency?: string;
   /** Company country: anything but US requires a TaxCodeRef on every invoice line. */
   country?: string;
+  companyName?: string;
+  /** Sales tax codes and rates; default by country (GB: UK VAT codes, US: TAX / NON, elsewhere none). */
+  taxCodes?: QboTaxCode[];
+  taxRates?: QboTaxRate[];
+  /** US automated sales tax: the rate applied to TAX lines (stands in for the customer's address). Default 0. */
+  automatedSalesTaxPercent?: number;
   limits?: Partial<SandboxLimits>;
   /** Artificial latency per API request, so that concurrent requests overlap (tests of the concurrency limit). */
   latencyMs?: number;
@@ -84,6 +99,10 @@ export interface QuickBooksSandboxState {
   realmId: string;
   homeCurrency: string;
   country: string;
+  companyName: string;
+  taxCodes: Map<string, QboTaxCode>;
+  taxRates: Map<string, QboTaxRate>;
+  automatedSalesTaxPercent: number;
   customers: Map<string, QboCustomer>;
   terms: Map<string, QboTerm>;
   invoices: Map<string, QboInvoice>;
@@ -104,8 +123,8 @@ export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
 export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
 const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
-type Entity = 'Customer' | 'Term' | 'Invoice' | 'Payment';
-type Row = QboCustomer | QboTerm | QboInvoice | QboPayment;
+type Entity = 'Customer' | 'Term' | 'Invoice' | 'Payment' | 'TaxCode' | 'TaxRate';
+type Row = QboCustomer | QboTerm | QboInvoice | QboPayment | QboTaxCode | QboTaxRate;
 
 class FaultResponse extends Error {
   constructor(
@@ -210,9 +229,25 @@ const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>
     TxnDate: (p: QboPayment) => p.TxnDate,
     'MetaData.LastUpdatedTime': (p: QboPayment) => p.MetaData.LastUpdatedTime,
   },
+  TaxCode: { Id: (t: QboTaxCode) => t.Id, Name: (t: QboTaxCode) => t.Name, Active: (t: QboTaxCode) => t.Active },
+  TaxRate: { Id: (t: QboTaxRate) => t.Id, Name: (t: QboTaxRate) => t.Name, Active: (t: QboTaxRate) => t.Active },
 };
 
 const normName = (s: string) => s.trim().toLowerCase();
+
+function defaultTaxCodes(country: string): QboTaxCode[] {
+  if (country === 'US') return US_TAX_CODES;
+  return country === 'GB' ? UK_TAX_CODES : [];
+}
+
+/** n × ppm / 10^6 (or the tax part of a gross amount), rounded half away from zero; bigint, exact. */
+function taxPart(amount: bigint, ppm: bigint, inclusive: boolean): bigint {
+  const d = inclusive ? 1_000_000n + ppm : 1_000_000n;
+  const n = amount * ppm;
+  const a = n < 0n ? -n : n;
+  const q = (a * 2n + d) / (d * 2n);
+  return n < 0n ? -q : q;
+}
 const bump = (syncToken: string) => String(Number(syncToken) + 1);
 
 /**
@@ -230,6 +265,17 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     realmId,
     homeCurrency: options.homeCurrency ?? 'USD',
     country: options.country ?? 'US',
+    companyName: options.companyName ?? 'Sandbox Company',
+    taxCodes: new Map(
+      (options.taxCodes ?? defaultTaxCodes(options.country ?? 'US')).map((t) => [t.Id, structuredClone(t)]),
+    ),
+    taxRates: new Map(
+      (options.taxRates ?? ((options.country ?? 'US') === 'GB' ? UK_TAX_RATES : [])).map((t) => [
+        t.Id,
+        structuredClone(t),
+      ]),
+    ),
+    automatedSalesTaxPercent: options.automatedSalesTaxPercent ?? 0,
     customers: new Map(),
     terms: new Map(DEFAULT_TERMS.map((t) => [t.Id, structuredClone(t)])),
     invoices: new Map(),
@@ -415,6 +461,72 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return structuredClone(term);
   }
 
+  /**
+   * The invoice's tax, once per rate over all lines carrying it (non-US: each code's sales rates; US: TAX lines at
+   * the automated rate). Validates GlobalTaxCalculation: the US API has none; elsewhere it is required.
+   */
+  function invoiceTax(body: QboInvoiceCreate, exp: number): { total: bigint; lines: QboTaxLine[] } {
+    const global = body.GlobalTaxCalculation;
+    if (state.country === 'US' && global && global !== 'NotApplicable') {
+      throw validation(
+        '2010',
+        'Request has invalid or unsupported property',
+        'Property Name:GlobalTaxCalculation is not supported for US companies',
+        'GlobalTaxCalculation',
+      );
+    }
+    if (
+      state.country !== 'US' &&
+      global === 'NotApplicable' &&
+      body.Line.some((l) => l.SalesItemLineDetail.TaxCodeRef)
+    ) {
+      throw businessError('GlobalTaxCalculation NotApplicable cannot be used on a transaction with tax codes.');
+    }
+    const inclusive = global === 'TaxInclusive';
+    const byRate = new Map<string, { ppm: bigint; net: bigint; ref: QboRef; percent: number }>();
+    for (const l of body.Line) {
+      const ref = l.SalesItemLineDetail.TaxCodeRef;
+      if (!ref) continue;
+      const amount = toMinor(l.Amount, exp) ?? 0n;
+      const rates: Array<{ ref: QboRef; percent: number }> =
+        state.country === 'US'
+          ? ref.value === 'TAX'
+            ? [{ ref: { value: 'AST', name: 'Automated Sales Tax' }, percent: state.automatedSalesTaxPercent }]
+            : []
+          : (state.taxCodes.get(ref.value)?.SalesTaxRateList?.TaxRateDetail ?? []).map((d) => {
+              const rate = state.taxRates.get(d.TaxRateRef.value);
+              return { ref: { value: d.TaxRateRef.value, name: rate?.Name ?? '' }, percent: rate?.RateValue ?? 0 };
+            });
+      for (const r of rates) {
+        const entry = byRate.get(r.ref.value) ?? {
+          ppm: BigInt(Math.round(r.percent * 10_000)),
+          net: 0n,
+          ref: r.ref,
+          percent: r.percent,
+        };
+        entry.net += amount;
+        byRate.set(r.ref.value, entry);
+      }
+    }
+    let total = 0n;
+    const lines: QboTaxLine[] = [];
+    for (const e of byRate.values()) {
+      const tax = taxPart(e.net, e.ppm, inclusive);
+      total += tax;
+      lines.push({
+        Amount: fromMinor(tax, exp),
+        DetailType: 'TaxLineDetail',
+        TaxLineDetail: {
+          TaxRateRef: e.ref,
+          PercentBased: true,
+          TaxPercent: e.percent,
+          NetAmountTaxable: fromMinor(inclusive ? e.net - tax : e.net, exp),
+        },
+      });
+    }
+    return { total, lines };
+  }
+
   function createInvoice(raw: unknown): QboInvoice {
     const parsed = QBO_STRICT.InvoiceCreate.safeParse(raw);
     if (!parsed.success) throw schemaFault(parsed.error);
@@ -437,6 +549,12 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       if (!item) throw invalidReference('Item', l.SalesItemLineDetail.ItemRef.value);
       if (state.country !== 'US' && !l.SalesItemLineDetail.TaxCodeRef) {
         throw businessError('Make sure all your transactions have a GST/VAT rate before you save.');
+      }
+      const taxRef = l.SalesItemLineDetail.TaxCodeRef;
+      const code = taxRef ? state.taxCodes.get(taxRef.value) : undefined;
+      if (taxRef && (!code || !code.Active)) throw invalidReference('TaxCode', taxRef.value);
+      if (code && state.country !== 'US' && !code.SalesTaxRateList?.TaxRateDetail.length) {
+        throw businessError(`Tax code ${code.Name} cannot be used on sales (it has no sales tax rate).`);
       }
       const amount = toMinor(l.Amount, exp);
       if (amount === null)
@@ -461,6 +579,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       };
     });
     if (total < 0n) throw businessError('Transaction amount must be positive.');
+    const taxDetail = invoiceTax(body, exp);
     // Values for custom fields that are not switched on are dropped, as the UI would drop them.
     const enabled = state.salesCustomFields;
     const customFields: QboCustomField[] = enabled.map((def) => {
@@ -472,7 +591,9 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         ...(given?.StringValue !== undefined ? { StringValue: given.StringValue } : {}),
       };
     });
-    const totalAmt = fromMinor(total, exp);
+    const subtotal = fromMinor(total, exp);
+    const grand = body.GlobalTaxCalculation === 'TaxInclusive' ? total : total + taxDetail.total;
+    const totalAmt = fromMinor(grand, exp);
     const id = nextId('Invoice');
     const invoice: QboInvoice = {
       Id: id,
@@ -482,7 +603,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       DueDate: body.DueDate,
       CustomerRef: { value: customer.Id, name: customer.DisplayName },
       ...(terms ? { SalesTermRef: terms } : {}),
-      Line: [...lines, { Amount: totalAmt, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }],
+      Line: [...lines, { Amount: subtotal, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }],
       TotalAmt: totalAmt,
       Balance: totalAmt,
       CurrencyRef: currencyRef(currency),
@@ -490,13 +611,17 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       ...(body.CustomerMemo ? { CustomerMemo: body.CustomerMemo } : {}),
       ...(customFields.length > 0 ? { CustomField: customFields } : {}),
       EmailStatus: 'NotSet',
-      TxnTaxDetail: { TotalTax: 0 },
+      ...(body.GlobalTaxCalculation ? { GlobalTaxCalculation: body.GlobalTaxCalculation } : {}),
+      TxnTaxDetail: {
+        TotalTax: fromMinor(taxDetail.total, exp),
+        ...(taxDetail.lines.length ? { TaxLine: taxDetail.lines } : {}),
+      },
       MetaData: meta(),
       domain: 'QBO',
       sparse: false,
     };
     state.invoices.set(id, invoice);
-    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + total, exp);
+    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + grand, exp);
     emit('invoice', 'created', id);
     return structuredClone(invoice);
   }
@@ -504,9 +629,14 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
   // --- reads --------------------------------------------------------------------------------------------------
 
   function tableOf(entity: Entity): Row[] {
-    const map = { Customer: state.customers, Term: state.terms, Invoice: state.invoices, Payment: state.payments }[
-      entity
-    ];
+    const map = {
+      Customer: state.customers,
+      Term: state.terms,
+      Invoice: state.invoices,
+      Payment: state.payments,
+      TaxCode: state.taxCodes,
+      TaxRate: state.taxRates,
+    }[entity];
     return [...(map as Map<string, Row>).values()].sort((a, b) => Number(a.Id) - Number(b.Id));
   }
 
@@ -529,6 +659,48 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return a < b;
   }
 
+  /** CompanyInfo and Preferences: one row each, whatever the WHERE. */
+  function singletons(entity: string): Record<string, unknown> | null {
+    if (entity.toLowerCase() === 'companyinfo') {
+      return {
+        CompanyInfo: [
+          {
+            Id: '1',
+            SyncToken: '0',
+            CompanyName: state.companyName,
+            LegalName: state.companyName,
+            Country: state.country,
+            MetaData: meta(),
+            domain: 'QBO',
+            sparse: false,
+          },
+        ],
+        startPosition: 1,
+        maxResults: 1,
+      };
+    }
+    if (entity.toLowerCase() === 'preferences') {
+      return {
+        Preferences: [
+          {
+            Id: '1',
+            SyncToken: '0',
+            TaxPrefs:
+              state.country === 'US'
+                ? { UsingSalesTax: true, PartnerTaxEnabled: true }
+                : { UsingSalesTax: state.taxCodes.size > 0, PartnerTaxEnabled: false },
+            MetaData: meta(),
+            domain: 'QBO',
+            sparse: false,
+          },
+        ],
+        startPosition: 1,
+        maxResults: 1,
+      };
+    }
+    return null;
+  }
+
   function runQuery(q: string) {
     let parsed: ReturnType<typeof parseQuery>;
     try {
@@ -536,7 +708,9 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     } catch (e) {
       throw validation('4000', 'Error parsing query', `QueryParserError: ${(e as Error).message}`);
     }
-    const entity = (['Customer', 'Term', 'Invoice', 'Payment'] as const).find(
+    const single = singletons(parsed.entity);
+    if (single) return { QueryResponse: single, time: qboTime(now(), true) };
+    const entity = (['Customer', 'Term', 'Invoice', 'Payment', 'TaxCode', 'TaxRate'] as const).find(
       (e) => e.toLowerCase() === parsed.entity.toLowerCase(),
     );
     if (!entity)
