@@ -24,7 +24,7 @@ import {
 import { useState } from 'react';
 import type { SettingsView } from '../../src/api/contracts.js';
 import { fromDecimalString, toDecimalString } from '../../src/core/money.js';
-import { APP_ROLES } from '../../src/settings/portal-settings.js';
+import { APP_ROLES, MANUAL_CORRECTION_POLICIES } from '../../src/settings/portal-settings.js';
 import type { BackendError } from '../shared/api-client.js';
 import { instant } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
@@ -37,6 +37,10 @@ const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const strings = (v: unknown) => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
 
 const ROLE_OPTIONS = APP_ROLES.map((r) => ({ value: r, label: STRINGS.roles[r] ?? r }));
+const CORRECTION_POLICY_OPTIONS = MANUAL_CORRECTION_POLICIES.map((p) => ({
+  value: p,
+  label: STRINGS.portal.correctionPolicies[p],
+}));
 
 /** The message for an input whose path the server named, e.g. `sla.hours` for `template.sla.hours`. */
 function errorAt(error: BackendError | null, path: string): { error?: boolean; validationMessage?: string } {
@@ -205,6 +209,15 @@ function PortalSettingsForm({ settings, busy, error, saved, onSave }: FormProps<
           value={str(draft.timeZone)}
           onChange={(v) => setDraft({ ...draft, timeZone: v })}
           {...errorAt(error, 'timeZone')}
+        />
+        <Select
+          name="manualCorrections"
+          label={S.manualCorrections}
+          description={S.manualCorrectionsHelp}
+          value={str(draft.manualCorrections) || 'flag'}
+          options={CORRECTION_POLICY_OPTIONS}
+          onChange={(v) => setDraft({ ...draft, manualCorrections: String(v) })}
+          {...errorAt(error, 'manualCorrections')}
         />
         <Flex direction="row" gap="sm" wrap>
           <NumberInput

@@ -34,6 +34,13 @@ export const STRINGS = {
     heading: 'Payment banner and team',
     timeZone: 'Portal time zone',
     timeZoneHelp: 'IANA name, e.g. America/New_York. Days past due and SLAs are counted in this zone.',
+    manualCorrections: 'Changes made in the finance system',
+    manualCorrectionsHelp:
+      'When someone edits a synced customer or invoice directly in QuickBooks, Xero or Stripe (terms, email, address, legal name, dates, amounts).',
+    correctionPolicies: {
+      flag: 'Flag for review on the deal',
+      adopt: 'Adopt: write the new value back to HubSpot',
+    },
     warningFrom: 'Warning from (days past due)',
     dangerFrom: 'Danger from (days past due)',
     minimumsHeading: 'Minimum overdue amount per currency (smaller amounts do not raise the banner)',
