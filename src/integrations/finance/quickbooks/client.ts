@@ -4,7 +4,7 @@ import { FinanceError } from '../port.js';
 import { parseQuickBooksError } from './parse-quickbooks-error.js';
 import { QBO_MAX_RESULTS, type QboQueryEntity, selectQuery } from './query.js';
 import { QBO_LENIENT } from './schemas.js';
-import type { QboCustomer, QboInvoice, QboPayment, QboQueryResponse, QboTerm } from './types.js';
+import type { QboQueryResponse } from './types.js';
 
 /** Intuit's production API host. The sandbox companies of a developer account live at sandbox-quickbooks.api.intuit.com. */
 export const QUICKBOOKS_API_URL = 'https://quickbooks.api.intuit.com';

@@ -23,6 +23,8 @@ export function quickbooksTaxToTaxSetup(
   const country = company.Country.trim().toUpperCase();
   const base = { rounding: 'per_invoice' as const, mixedInclusive: false, country };
   if (country === 'US') {
+    // A US company that does not charge sales tax has no code a line could name.
+    if (preferences?.TaxPrefs?.UsingSalesTax === false) return { ...base, mode: 'us_automated', codes: [] };
     const listed = taxCodes.filter((c) => c.Active && (c.Id === 'TAX' || c.Id === 'NON'));
     const codes: BooksTaxCode[] = listed.length
       ? listed.map((c) => ({ code: c.Id, name: c.Name, ratePercent: c.Id === 'NON' ? 0 : null }))

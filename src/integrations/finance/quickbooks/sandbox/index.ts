@@ -552,7 +552,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       }
       const taxRef = l.SalesItemLineDetail.TaxCodeRef;
       const code = taxRef ? state.taxCodes.get(taxRef.value) : undefined;
-      if (taxRef && (!code || !code.Active)) throw invalidReference('TaxCode', taxRef.value);
+      if (taxRef && !code?.Active) throw invalidReference('TaxCode', taxRef.value);
       if (code && state.country !== 'US' && !code.SalesTaxRateList?.TaxRateDetail.length) {
         throw businessError(`Tax code ${code.Name} cannot be used on sales (it has no sales tax rate).`);
       }
