@@ -8,13 +8,8 @@ const TZ = 'Europe/Berlin';
 const NOW = new Date('2026-04-10T12:00:00Z');
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const eur = (amount: number) => ({ amount, currency: 'EUR' });
-const inv = (over: Partial<InvoiceSnapshotInput> & { id: string }): InvoiceSnapshotInput => ({
-  number: `INV-${over.id}`,
-  customerId: 'c1',
-  currency: 'USD',
-  source: 'xero' as const,
-  ...over,
-});
+const inv = (over: Partial<InvoiceSnapshotInput> & { id: string }): InvoiceSnapshotInput =>
+  ({ number: `INV-${over.id}`, customerId: 'c1', currency: 'USD', source: 'xero', ...over }) as InvoiceSnapshotInput;
 
 const FACTS: AuditFactsInput = {
   handoffEvents: [
