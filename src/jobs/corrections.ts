@@ -119,7 +119,7 @@ export async function detectCorrections(
     const stored = await cstore.baselines.get(setup.id);
     if (!stored || stored.customerId !== input.customerId) {
       // First sight (or the company now bills through another customer): what the vendor holds is what we synced.
-      await cstore.baselines.put(setup.id, input.system, input.customerId, withFirstSight(null, reading, ours));
+      await cstore.baselines.put(setup.id, input.system, input.customerId, withFirstSight(null, reading, ours), now);
       continue;
     }
     let baseline = stored.state;
@@ -131,7 +131,9 @@ export async function detectCorrections(
     }
     const next = withFirstSight(baseline, reading, ours);
     if (JSON.stringify(next) !== JSON.stringify(stored.state)) {
-      await cstore.baselines.put(setup.id, input.system, input.customerId, next);
+      await cstore.baselines.put(setup.id, input.system, input.customerId, next, now);
+    } else {
+      await cstore.baselines.checked(setup.id, now);
     }
   }
   return { recorded };
@@ -297,7 +299,7 @@ export async function acknowledgeCorrectionIn(
     if (!row) return null;
     const base = await cstore.baselines.get(row.setupId);
     if (base) {
-      await cstore.baselines.put(row.setupId, row.system, base.customerId, acceptIntoBaseline(base.state, row));
+      await cstore.baselines.put(row.setupId, row.system, base.customerId, acceptIntoBaseline(base.state, row), at);
     }
     return row;
   });

@@ -1,5 +1,6 @@
 import { FinanceNotConnected } from '../integrations/finance/factory.js';
 import type { FinanceSystemId } from '../integrations/finance/port.js';
+import { correctionsStore } from '../store/corrections-store.js';
 import { financeStore, sweepableConnections, unprocessedFinanceEvents } from '../store/finance-store.js';
 import { type FinanceJobDeps, JOB_KEYS, queueReceivablesRefresh, type ReconciliationJobData } from './finance-jobs.js';
 import { QUEUES } from './queue.js';
@@ -20,6 +21,10 @@ import { dispatchFinanceEvents } from './webhook-dispatch.js';
 export const RECONCILE_OVERLAP_MS = 5 * 60_000;
 /** The first sweep of a connection looks back this far. */
 export const FIRST_SWEEP_LOOKBACK_MS = 30 * 24 * 3600_000;
+/** A customer edited in the finance system changes no invoice: each synced customer is compared at least this often. */
+export const CORRECTION_CHECK_INTERVAL_MS = 24 * 3600_000;
+/** At most this many such extra refreshes per sweep (two vendor calls each), to stay inside the tenant's budget. */
+export const CORRECTION_CHECKS_PER_SWEEP = 5;
 
 /**
  * Sweeps one portal's connection: lists changed invoices, queues a refresh per changed linked customer, moves the
@@ -47,6 +52,15 @@ export async function reconcilePortal(
   const changed = await finance.listInvoices({ changedSince: since });
   const linked = await fstore.links.customerIds(connection.system);
   const customers = [...new Set(changed.map((i) => i.customerId))].filter((c) => linked.has(c)).sort();
+  // Manual corrections: customers not compared for a day get a refresh too (webhooks for customer edits get lost).
+  const stale = await correctionsStore(deps.db, portalId).baselines.dueForCheck(
+    connection.system,
+    new Date(startedAt.getTime() - CORRECTION_CHECK_INTERVAL_MS),
+    CORRECTION_CHECKS_PER_SWEEP,
+  );
+  for (const customerId of stale) {
+    if (linked.has(customerId) && !customers.includes(customerId)) customers.push(customerId);
+  }
   for (const customerId of customers) {
     await queueReceivablesRefresh(deps.queue, { portalId, system: connection.system, customerId });
   }

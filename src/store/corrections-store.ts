@@ -76,14 +76,39 @@ export function correctionsStore(db: Db, portalId: number) {
         );
         return row ? { customerId: row.customer_id, state: row.state } : null;
       },
-      async put(setupId: string, system: FinanceSystemId, customerId: string, state: SyncedBaseline): Promise<void> {
+      /** Stores the baseline; `checkedAt` (default: now) records the comparison that produced it. */
+      async put(
+        setupId: string,
+        system: FinanceSystemId,
+        customerId: string,
+        state: SyncedBaseline,
+        checkedAt: Date = new Date(),
+      ): Promise<void> {
         await db.query(
-          `INSERT INTO synced_baselines (portal_id, setup_id, system, customer_id, state, updated_at)
-           VALUES ($1, $2, $3, $4, $5, now())
+          `INSERT INTO synced_baselines (portal_id, setup_id, system, customer_id, state, updated_at, checked_at)
+           VALUES ($1, $2, $3, $4, $5, now(), $6)
            ON CONFLICT (portal_id, setup_id) DO UPDATE SET customer_id = EXCLUDED.customer_id, state = EXCLUDED.state,
-             updated_at = now()`,
-          [p, setupId, system, customerId, JSON.stringify(state)],
+             updated_at = now(), checked_at = GREATEST(synced_baselines.checked_at, EXCLUDED.checked_at)`,
+          [p, setupId, system, customerId, JSON.stringify(state), checkedAt],
         );
+      },
+
+      /** Records a comparison that changed nothing. */
+      async checked(setupId: string, at: Date): Promise<void> {
+        await db.query(
+          `UPDATE synced_baselines SET checked_at = GREATEST(checked_at, $3) WHERE portal_id = $1 AND setup_id = $2`,
+          [p, setupId, at],
+        );
+      },
+
+      /** Customers whose baselines were last compared before `before`, least recently checked first. */
+      async dueForCheck(system: FinanceSystemId, before: Date, limit: number): Promise<string[]> {
+        const rows = await db.query<{ customer_id: string }>(
+          `SELECT customer_id FROM synced_baselines WHERE portal_id = $1 AND system = $2 AND checked_at < $3
+           GROUP BY customer_id ORDER BY min(checked_at), customer_id LIMIT $4`,
+          [p, system, before, limit],
+        );
+        return rows.map((r) => r.customer_id);
       },
     },
 

@@ -6,6 +6,7 @@ import type { AppServices } from '../../src/app/services.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { acknowledgeCorrectionIn, MANUAL_CORRECTION_FACT } from '../../src/jobs/corrections.js';
 import { refreshReceivables } from '../../src/jobs/receivables.js';
+import { reconcilePortal } from '../../src/jobs/reconciliation.js';
 import { runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
 import { jobForEvent } from '../../src/jobs/webhook-dispatch.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -288,6 +289,31 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       });
       await s.refresh();
       expect(await corrections(s.setupId)).toHaveLength(1);
+    } finally {
+      h.clock.now = new Date('2026-05-15T10:00:00Z');
+    }
+  }, 60_000);
+
+  it('the reconciliation sweep re-checks a customer not compared for a day, so a lost contact webhook is caught', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Swept xero');
+    await reconcilePortal(h.deps, PORTAL);
+    h.clock.now = new Date(h.clock.now.getTime() + 25 * 3600_000);
+    try {
+      h.xero.setContactTerms(s.customerId, 'net_45');
+      h.xero.webhooks.flush(); // lost
+      h.sent.length = 0;
+      const swept = await reconcilePortal(h.deps, PORTAL);
+      expect(swept?.customers).toContain(s.customerId);
+      const queued = h.sent.filter((j) => j.queue === 'receivables-refresh' && j.data.customerId === s.customerId);
+      expect(queued).toHaveLength(1);
+      await refreshReceivables(h.deps, queued[0]?.data as never);
+      expect(await corrections(s.setupId)).toEqual([
+        expect.objectContaining({ field: 'paymentTerms', before: 'net_30', after: 'net_45' }),
+      ]);
+      // Checked now: the next sweep does not spend calls on it again.
+      h.sent.length = 0;
+      expect((await reconcilePortal(h.deps, PORTAL))?.customers ?? []).not.toContain(s.customerId);
     } finally {
       h.clock.now = new Date('2026-05-15T10:00:00Z');
     }

@@ -12,8 +12,11 @@ CREATE TABLE synced_baselines (
   customer_id  text NOT NULL,
   state        jsonb NOT NULL,
   updated_at   timestamptz NOT NULL DEFAULT now(),
+  -- When detection last compared this setup (the sweep re-checks the oldest: customer edits change no invoice).
+  checked_at   timestamptz NOT NULL,
   PRIMARY KEY (portal_id, setup_id)
 );
+CREATE INDEX synced_baselines_by_check ON synced_baselines (portal_id, system, checked_at);
 
 CREATE TABLE manual_corrections (
   id                 uuid PRIMARY KEY,
