@@ -99,7 +99,12 @@ function sameText(a: string | null, b: string | null, caseless: boolean): boolea
 
 function sameAddress(a: BaselineAddress | null, b: BaselineAddress | null): boolean {
   const k = (x: BaselineAddress | null) =>
-    x === null ? '' : valueKey(x).toLowerCase().replace(/\s+/g, ' ').replace(/\| /g, '|').trim();
+    x === null
+      ? ''
+      : valueKey(x)
+          .split('|')
+          .map((part) => part.trim().replace(/\s+/g, ' ').toLowerCase())
+          .join('|');
   return k(a) === k(b);
 }
 
