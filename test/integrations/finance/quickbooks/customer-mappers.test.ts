@@ -110,6 +110,9 @@ describe('quickbooksCustomerToCustomer', () => {
       externalRef: 'hs-company-4711',
       paymentTerms: 'net_30',
       currency: 'USD',
+      // The billing address and MetaData's last-update time: what manual-correction detection compares and dates.
+      address: { line1: '12 Harbour Road', city: 'San Francisco', region: 'CA', postalCode: '94107', country: 'US' },
+      updatedAt: new Date('2026-03-02T09:15:00-08:00'),
       url: 'https://app.qbo.intuit.com/app/customerdetail?nameId=58',
     });
   });
@@ -119,6 +122,7 @@ describe('quickbooksCustomerToCustomer', () => {
       id: '12',
       legalName: 'Globex',
       email: 'billing@globex.example',
+      updatedAt: new Date('2026-03-02T09:15:00-08:00'),
       url: 'https://app.qbo.intuit.com/app/customerdetail?nameId=12',
     });
   });
