@@ -457,6 +457,25 @@ export async function runBackfill(
     }
   }
 
+  /**
+   * What a company looked like before the backfill first touched it (`key` of the "before" of any deal of that
+   * company, e.g. one killed half-way), so that whichever deal handles the company on a resumed run judges it
+   * against the same state.
+   */
+  async function companyBefore(
+    companyId: string,
+    key: string,
+    known: Record<string, unknown>,
+  ): Promise<Record<string, unknown>> {
+    if (key in known) return known;
+    const [row] = await db.query<{ v: unknown }>(
+      `SELECT before -> $3::text AS v FROM backfill_deals
+       WHERE portal_id = $1 AND company_id = $2 AND jsonb_exists(before, $3::text) ORDER BY deal_id LIMIT 1`,
+      [portalId, companyId, key],
+    );
+    return row ? { ...known, [key]: row.v } : known;
+  }
+
   /** Records `value` under `key` of the deal's "before" unless an earlier attempt did; returns what is recorded. */
   async function remember<T>(
     dealId: string,
@@ -478,7 +497,7 @@ export async function runBackfill(
     dealId: string,
     loaded: Loaded,
     companyId: string,
-    known: Record<string, unknown>,
+    dealKnown: Record<string, unknown>,
   ): Promise<Pick<DealOutcome, 'link' | 'refreshed' | 'invoices' | 'companyPropertiesChanged'>> {
     if (!connected) return { link: { status: 'skipped', reason: financeSkip ?? 'No finance system is connected' } };
     const { finance, connection } = connected;
@@ -491,6 +510,7 @@ export async function runBackfill(
     const handledBy = handledCompanies.get(companyId);
     if (handledBy && handledBy !== dealId) return { link: { status: 'shared', withDeal: handledBy } };
 
+    const known = await companyBefore(companyId, 'company', await companyBefore(companyId, 'link', dealKnown));
     const linkedBefore = await remember(
       dealId,
       'link',
