@@ -6,6 +6,7 @@ import { connectStripe } from './connectStripe.js';
 import { decideException } from './decideException.js';
 import { getHandoffView } from './getHandoffView.js';
 import { getMetrics } from './getMetrics.js';
+import { getMonthlyAudit } from './getMonthlyAudit.js';
 import { getPaymentStatus } from './getPaymentStatus.js';
 import { getSettings } from './getSettings.js';
 import type { Handler } from './handler.js';
@@ -34,6 +35,7 @@ export const HANDLERS = [
   saveSettings,
   saveTemplate,
   getMetrics,
+  getMonthlyAudit,
   markMilestoneAccepted,
   cancelScheduledInvoice,
   connectStripe,

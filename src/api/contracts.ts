@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ScheduledInvoiceSchema } from '../billing/schedule-model.js';
 import { CalendarDaySchema } from '../core/dates.js';
 import { MoneySchema } from '../core/money.js';
+import { MonthSchema } from '../metrics/audit.js';
 
 const Id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be a record id');
 const Instant = z.string();
@@ -110,7 +111,33 @@ export type CorrectionView = z.infer<typeof CorrectionViewSchema>;
 
 export const BillingViewSchema = z.object({
   /** The invoices the setup would create (or has created), from the billing plan. */
-  preview: z.object({ invoices: z.array(ScheduledInvoiceSchema), contractValue: MoneySchema }).nullable(),
+  preview: z
+    .object({
+      invoices: z.array(ScheduledInvoiceSchema),
+      contractValue: MoneySchema,
+      /** Net, tax and gross of each invoice (by key) and of the contract, in the deal's currency, rounded the way
+       * the connected system rounds; null when no line carries tax. */
+      tax: z
+        .object({
+          rounding: z.enum(['per_line', 'per_invoice']),
+          invoices: z.array(
+            z.object({
+              key: z.string(),
+              net: MoneySchema,
+              tax: MoneySchema,
+              gross: MoneySchema,
+              /** "VAT 20% (2)" for each code on the invoice. */
+              codes: z.array(z.string()),
+            }),
+          ),
+          net: MoneySchema,
+          tax: MoneySchema,
+          gross: MoneySchema,
+        })
+        .nullable()
+        .optional(),
+    })
+    .nullable(),
   /** Why there is no preview (no plan yet, or the plan is invalid). */
   previewNote: z.string().nullable(),
   status: z.enum(['not_started', 'pending', 'running', 'live', 'failed']),
@@ -233,6 +260,43 @@ const AgingBucketsSchema = z.object({
   days_over_90: MoneySchema,
 });
 
+/** What the app knew at sale time about an invoice that went bad (src/receivables/post-mortem.ts). */
+export const PostMortemViewSchema = z.object({
+  invoiceId: z.string(),
+  invoiceNumber: z.string(),
+  trigger: z.enum(['voided', 'written_off', 'over_90_days']),
+  recordedAt: Instant,
+  total: MoneySchema,
+  amountDue: MoneySchema,
+  dueDate: CalendarDaySchema,
+  daysPastDue: z.number().int(),
+  dealId: z.string().nullable(),
+  saleAt: Instant.nullable(),
+  credit: z.object({
+    shownAtSale: z.array(z.string()),
+    level: z.enum(['ok', 'watch', 'high_risk']).nullable(),
+    reasons: z.array(z.string()),
+  }),
+  paymentHistory: z.string(),
+  poRule: z.object({
+    required: z.boolean().nullable(),
+    poNumber: z.string().nullable(),
+    status: z.enum(['present', 'missing', 'waived', 'not_required', 'unknown']),
+  }),
+  exceptions: z.array(
+    z.object({
+      id: z.string(),
+      reason: z.string(),
+      waives: z.array(z.string()),
+      requestedBy: z.string(),
+      approvedBy: z.string().nullable(),
+      decidedAt: Instant.nullable(),
+    }),
+  ),
+  warnings: z.array(z.object({ field: z.string(), label: z.string(), message: z.string() })),
+});
+export type PostMortemView = z.infer<typeof PostMortemViewSchema>;
+
 export const PaymentStatusViewSchema = z.object({
   finance: FinanceConnectionViewSchema,
   context: z.enum(['company', 'deal']),
@@ -277,6 +341,8 @@ export const PaymentStatusViewSchema = z.object({
   /** When the invoice snapshot was last refreshed from the finance system. */
   asOf: Instant.nullable(),
   note: z.string().nullable(),
+  /** Bad-debt post-mortems of the company's invoices, newest first (company context only). */
+  postMortems: z.array(PostMortemViewSchema).optional(),
 });
 export type PaymentStatusView = z.infer<typeof PaymentStatusViewSchema>;
 
@@ -320,11 +386,82 @@ export const MetricsViewSchema = z.object({
 });
 export type MetricsView = z.infer<typeof MetricsViewSchema>;
 
+/** The monthly audit of one calendar month (`YYYY-MM`) in the portal's time zone (src/metrics/audit.ts). */
+export const GetMonthlyAuditInput = z.object({ month: MonthSchema });
+
+const CountBySchema = z.object({ key: z.string(), count: z.number().int() });
+
+export const MonthlyAuditViewSchema = z.object({
+  month: z.string(),
+  timeZone: z.string(),
+  from: Instant,
+  to: Instant,
+  complete: z.boolean(),
+  generatedAt: Instant,
+  handoffs: z.object({
+    submitted: z.number().int(),
+    accepted: z.number().int(),
+    rejected: z.number().int(),
+    rejectionsByReason: z.array(CountBySchema),
+    slaBreaches: z.number().int(),
+    breaches: z.array(
+      z.object({
+        handoffId: z.string(),
+        dealId: z.string().nullable(),
+        toTeam: z.string().nullable(),
+        submittedAt: Instant,
+        slaDueAt: Instant,
+        decidedAt: Instant.nullable(),
+        hoursOver: z.number(),
+      }),
+    ),
+  }),
+  invoices: z.object({
+    lateAfterHours: z.number(),
+    created: z.number().int(),
+    late: z.number().int(),
+    lateInvoices: z.array(
+      z.object({
+        invoiceId: z.string(),
+        dealId: z.string().nullable(),
+        trigger: z.string().nullable(),
+        triggerAt: Instant,
+        createdAt: Instant,
+        delayHours: z.number(),
+      }),
+    ),
+    missingPastLimit: z.number().int(),
+  }),
+  manualCorrections: z.object({
+    total: z.number().int(),
+    byField: z.array(CountBySchema),
+    bySystem: z.array(CountBySchema),
+  }),
+  postMortems: z.object({ total: z.number().int(), byTrigger: z.array(CountBySchema) }),
+  receivablesTrend: z.array(
+    z.object({
+      month: z.string(),
+      asOf: CalendarDaySchema,
+      currencies: z.array(
+        z.object({
+          currency: z.string(),
+          outstanding: MoneySchema,
+          overdue: MoneySchema,
+          overdueShare: z.number().nullable(),
+          dsoDays: z.number().nullable(),
+        }),
+      ),
+    }),
+  ),
+});
+export type MonthlyAuditView = z.infer<typeof MonthlyAuditViewSchema>;
+
 export const SETTINGS_API = {
   getSettings: { input: GetSettingsInput, output: SettingsViewSchema },
   saveSettings: { input: SaveSettingsInput, output: SettingsViewSchema },
   saveTemplate: { input: SaveTemplateInput, output: SettingsViewSchema },
   getMetrics: { input: GetMetricsInput, output: MetricsViewSchema },
+  getMonthlyAudit: { input: GetMonthlyAuditInput, output: MonthlyAuditViewSchema },
 } as const;
 
 /** Every backend function the cards call, by name: input and output schemas. */

@@ -152,6 +152,7 @@ describe('fuzzing every public route', () => {
       saveSettings: { settings: { timeZone: 'Europe/Berlin', issueLeadDays: 3 } },
       saveTemplate: { template: JSON.parse(JSON.stringify(DEFAULT_CS_TO_FINANCE)) },
       getMetrics: {},
+      getMonthlyAudit: { month: '2026-05' },
       markMilestoneAccepted: { dealId, handoffId: handoffIds[1], milestoneId: 'm1', acceptedOn: '2026-05-20' },
       cancelScheduledInvoice: { dealId, handoffId: handoffIds[1], invoiceKey: 'c0-m:m2', reason: 'Milestone dropped' },
       connectStripe: { secretKey: 'sk_test_notarealkey', accountId: 'acct_123', webhookSecret: 'whsec_abc' },

@@ -212,6 +212,7 @@ describe('portal isolation', () => {
         body: { template: { ...JSON.parse(JSON.stringify(DEFAULT_CS_TO_FINANCE)), id: 'beta-only' } },
       },
       { name: 'getMetrics', body: {} },
+      { name: 'getMonthlyAudit', body: { month: '2026-05' } },
       ...pairs.map((p) => ({ name: 'markMilestoneAccepted', body: { ...p, milestoneId: 'm1' } })),
       ...pairs.map((p) => ({
         name: 'cancelScheduledInvoice',
