@@ -29,6 +29,7 @@ import type { BackendError } from '../shared/api-client.js';
 import { instant } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
+import { RenewalSettings } from './RenewalSettings.js';
 import { STRINGS } from './strings.js';
 
 type Obj = Record<string, unknown>;
@@ -279,6 +280,11 @@ function PortalSettingsForm({ settings, busy, error, saved, onSave }: FormProps<
         >
           {S.addMinimum}
         </Button>
+        <RenewalSettings
+          value={draft.renewals}
+          onChange={(renewals) => setDraft({ ...draft, renewals })}
+          errorAt={(path) => errorAt(error, path)}
+        />
 
         <Divider />
         <MultiSelect

@@ -6,7 +6,7 @@ import type { DealPipeline } from '../integrations/hubspot/client.js';
 import { classify, isOwnWrite, type WebhookEvent } from '../integrations/hubspot/webhooks.js';
 import type { Db } from '../store/db.js';
 import { dealPipelines, findStage, isWonStage } from './deal-context.js';
-import { loadDealHandoffs } from './handoff-service.js';
+import { isRenewalTemplate, loadDealHandoffs } from './handoff-service.js';
 import type { AppServices } from './services.js';
 
 const GATE_USER: CallingUser = { id: 'system', roles: ['system'], teams: [] };
@@ -86,6 +86,8 @@ export async function runGate(
   const loaded = await loadDealHandoffs(ctx, dealId);
   const decisions: Array<{ name: string; handoffId: string; decision: GateDecision }> = [];
   for (const { stored, template, evaluation } of loaded.handoffs) {
+    // A renewal handoff is about the next contract, not about closing this one.
+    if (isRenewalTemplate(template)) continue;
     const exceptions = await store.exceptions.list(stored.handoff.id);
     decisions.push({
       name: template.name,

@@ -59,10 +59,16 @@ function eventToAudit(e: HandoffEvent, extra: Record<string, unknown> = {}): Aud
   return { handoffId: e.handoffId, type: e.type, actor: e.actor, at: e.at, payload };
 }
 
-/** Templates in dependency order: a template entered when another is accepted comes after that one. */
+/** Renewal handoffs (ops → sales) come long after billing; they never gate a deal nor stand for its billing. */
+export function isRenewalTemplate(t: HandoffTemplate): boolean {
+  return t.entryCriteria.kind === 'renewal_due';
+}
+
+/** Templates in dependency order: a template entered when another is accepted comes after that one; renewal last. */
 function ordered(templates: HandoffTemplate[]): HandoffTemplate[] {
   const rank = (t: HandoffTemplate): number => {
     const c = t.entryCriteria;
+    if (c.kind === 'renewal_due') return 1000;
     if (c.kind !== 'handoff_accepted') return 0;
     const dep = templates.find((x) => x.id === c.templateId);
     return dep && dep !== t ? rank(dep) + 1 : 1;
@@ -101,7 +107,14 @@ async function load(ctx: Ctx, dealId: string): Promise<Loaded> {
   const templates = ordered(latest);
   const handoffs: Loaded['handoffs'] = [];
   for (const latestTemplate of templates) {
-    let stored = existing.find((s) => s.handoff.templateId === latestTemplate.id);
+    let stored: StoredHandoff | undefined;
+    if (isRenewalTemplate(latestTemplate)) {
+      // Created only by the renewal sweep; a deal shows its latest renewal.
+      stored = existing.filter((s) => s.handoff.templateId === latestTemplate.id).at(-1);
+      if (!stored) continue;
+    } else {
+      stored = existing.find((s) => s.handoff.templateId === latestTemplate.id);
+    }
     if (!stored) stored = await createFor(ctx, dealId, deal, latestTemplate);
     let template = latestTemplate;
     if (stored.handoff.templateVersion !== latestTemplate.version) {
@@ -175,7 +188,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
       }),
     );
   }
-  const billingHandoff = loaded.handoffs.at(-1)?.stored.handoff;
+  const billingHandoff = loaded.handoffs.filter((h) => !isRenewalTemplate(h.template)).at(-1)?.stored.handoff;
   const setup = billingHandoff ? await store.billing.setupByHandoff(billingHandoff.id) : null;
   const invoices = setup ? await store.billing.invoices(setup.id) : [];
   const link = connection && deal.company ? await store.finance.link(connection.system, deal.company.id) : null;
@@ -230,9 +243,10 @@ function requireRevision(stored: StoredHandoff, revision: number): void {
 
 /** The deal's handoff state and percentage, mirrored onto deal properties for lists, workflows and reports. */
 async function mirrorStatus(ctx: Ctx, loaded: Loaded): Promise<void> {
+  const handoffs = loaded.handoffs.filter((h) => !isRenewalTemplate(h.template));
   const current =
-    loaded.handoffs.find((h) => !['accepted', 'billing_pending', 'billing_live'].includes(h.stored.handoff.state)) ??
-    loaded.handoffs.at(-1);
+    handoffs.find((h) => !['accepted', 'billing_pending', 'billing_live'].includes(h.stored.handoff.state)) ??
+    handoffs.at(-1);
   if (!current) return;
   await ctx.services.crm.batchUpdateDeals([
     {

@@ -1,4 +1,5 @@
 import { DEFAULT_CS_TO_FINANCE } from '../handoff/templates/default-cs-to-finance.js';
+import { DEFAULT_CS_TO_SALES_RENEWAL } from '../handoff/templates/default-cs-to-sales-renewal.js';
 import { DEFAULT_SALES_TO_CS } from '../handoff/templates/default-sales-to-cs.js';
 import type { HubSpotCrm } from '../integrations/hubspot/client.js';
 import { DEFAULT_PORTAL_SETTINGS, type PortalSettings } from '../settings/portal-settings.js';
@@ -44,7 +45,11 @@ export async function installPortal(
     await saveTokens(tx, box, { table: 'installations', portalId: input.portalId }, input.tokens);
   });
   const result = await crm.ensurePropertyGroupAndProperties();
-  await portalStore(db, input.portalId).templates.seed([DEFAULT_SALES_TO_CS, DEFAULT_CS_TO_FINANCE]);
+  await portalStore(db, input.portalId).templates.seed([
+    DEFAULT_SALES_TO_CS,
+    DEFAULT_CS_TO_FINANCE,
+    DEFAULT_CS_TO_SALES_RENEWAL,
+  ]);
   return { createdProperties: result.createdProperties };
 }
 

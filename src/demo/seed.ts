@@ -4,13 +4,15 @@ import type { HandoffView } from '../api/contracts.js';
 import * as handoffs from '../app/handoff-service.js';
 import { installPortal } from '../app/install.js';
 import type { AppServices } from '../app/services.js';
-import { plusMonths, todayIn } from '../core/dates.js';
+import { plusDays, plusMonths, todayIn } from '../core/dates.js';
 import type { HandoffDataInput } from '../handoff/fields.js';
 import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandbox/index.js';
 import { SCOPES } from '../integrations/hubspot/oauth.js';
 import type { HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
 import { refreshReceivables } from '../jobs/receivables.js';
+import { runRenewals } from '../jobs/renewals.js';
 import type { Composed } from '../server/compose.js';
+import { DEFAULT_RENEWAL_SETTINGS } from '../settings/portal-settings.js';
 import { financeStore } from '../store/finance-store.js';
 import { DEMO_PORTAL_ID, DEMO_USERS, type DemoModel, financeValues, salesValues } from './data.js';
 
@@ -260,6 +262,28 @@ export async function seedDemo(
       startDate: nextMonth,
       paymentTerms: 'net_15',
     });
+  }
+  // A contract 90 days from renewal: the renewal sweep hands it back to its account owner (handoff and task).
+  {
+    const renewal = plusDays(today, DEFAULT_RENEWAL_SETTINGS.leadDays);
+    const d = addDeal(
+      'Globex',
+      'annual platform',
+      'contractsent',
+      12000,
+      'Renews in 90 days: renewal handoff and task.',
+    );
+    const deal = hubspot.get('deals', d.id);
+    if (deal) deal.properties.hubspot_owner_id = hubspot.addOwner({ email: 'riley.rep@vendor.example' });
+    await throughSales(d, 'Globex');
+    const start = plusMonths(renewal, -12);
+    await save('csm', await view('csm', d.id), 1, {
+      ...financeValues('Globex', 'subscription', start),
+      renewalDate: renewal,
+    });
+    const s = await submit('csm', await view('csm', d.id), 1);
+    await review('finance', await view('finance', s.deal.id), 1, { type: 'accept' });
+    await runRenewals({ db: c.db, crmFor: c.runtime.crmFor, queue: c.queue, logger }, { portalId });
   }
   if (quickbooks) {
     const accepted = async (d: DemoDeal, customer: string, model: DemoModel, start: string) => {

@@ -26,6 +26,7 @@ import {
   HANDOFF_RULES,
   RecordedApprovalSchema,
   type RuleContextInput,
+  RuleContextSchema,
   type RuleId,
   type Suggestion,
 } from './rules.js';
@@ -103,9 +104,11 @@ export function evaluateHandoff(template: unknown, data: unknown, context: Evalu
   const ruleCtx = ruleContext(t, ctx, values, (field, reason) =>
     judge(field, { status: 'invalid', reason, severity: 'blocking', source: 'template', required: true }),
   );
+  const parsedValues = parseInput(HandoffDataSchema, values, 'data');
+  const parsedCtx = parseInput(RuleContextSchema, ruleCtx, 'context');
   for (const setting of t.rules) {
     const rule = HANDOFF_RULES[setting.rule];
-    for (const outcome of rule(values, ruleCtx)) {
+    for (const outcome of rule.parsed(parsedValues, parsedCtx)) {
       judge(outcome.field, {
         status: outcome.status,
         ...(outcome.reason ? { reason: outcome.reason } : {}),

@@ -376,6 +376,21 @@ const FIELD_SPECS = {
     help: 'Upfront deposit agreed with the customer, if any (suggested for customers who paid late before).',
     schema: nonNegativeMoney,
   },
+  // Renewal (ops → sales)
+  usageAgainstCommitment: {
+    label: 'Usage against commitment',
+    section: 'commercial',
+    type: 'longtext',
+    help: 'What the customer used or was invoiced against what it committed to; prefilled, correct it if you know better.',
+    schema: longText,
+  },
+  paymentHealth: {
+    label: 'Payment health',
+    section: 'billing',
+    type: 'longtext',
+    help: 'The payment-status banner’s figures when the renewal handoff was created: overdue, days past due, DSO.',
+    schema: longText,
+  },
 } as const satisfies Record<string, FieldSpec>;
 
 /** The key of a handoff field, e.g. `poNumber`. */

@@ -128,4 +128,5 @@ export {
   validateTemplate,
 } from './template.js';
 export { DEFAULT_CS_TO_FINANCE } from './templates/default-cs-to-finance.js';
+export { DEFAULT_CS_TO_SALES_RENEWAL } from './templates/default-cs-to-sales-renewal.js';
 export { DEFAULT_SALES_TO_CS } from './templates/default-sales-to-cs.js';

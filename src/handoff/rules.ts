@@ -129,6 +129,9 @@ export interface Rule {
   readonly defaultSeverity: Severity;
   /** The fields this rule may judge; the card shows them as "may be asked for". */
   readonly fields: ReadonlyArray<HandoffFieldKey>;
+  /** The rule on input its caller has already parsed with HandoffDataSchema and RuleContextSchema (evaluateHandoff
+   * runs every rule on one parse instead of one parse per rule). */
+  readonly parsed: (data: HandoffData, ctx: RuleContext) => RuleOutcome[];
 }
 
 function defineRule(
@@ -138,7 +141,7 @@ function defineRule(
 ): Rule {
   const run = (data: HandoffDataInput, ctx: RuleContextInput) =>
     body(parseInput(HandoffDataSchema, data, 'data'), parseInput(RuleContextSchema, ctx, 'context'));
-  return Object.assign(run, { id, ...meta });
+  return Object.assign(run, { id, ...meta, parsed: body });
 }
 
 const ok = (field: HandoffFieldKey): RuleOutcome => ({ field, status: 'ok' });

@@ -43,6 +43,15 @@ export const QUEUES = {
     retryBackoff: true,
     retryDelayMax: 900,
   },
+  /** The renewal sweep: renewal handoffs, tasks, reminders and renewal deals due today (src/jobs/renewals.ts). */
+  renewals: {
+    name: 'renewals',
+    policy: 'stately',
+    retryLimit: 4,
+    retryDelay: 60,
+    retryBackoff: true,
+    retryDelayMax: 3600,
+  },
   /** The reconciliation sweep that catches missed webhooks within the API budget. */
   reconciliation: {
     name: 'reconciliation',

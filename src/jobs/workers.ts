@@ -14,12 +14,14 @@ import type {
 import { type JobQueue, QUEUES } from './queue.js';
 import { refreshReceivables } from './receivables.js';
 import { runReconciliation } from './reconciliation.js';
+import { RENEWAL_JOB_KEY, type RenewalsJobData, runRenewals } from './renewals.js';
 import { runScheduledInvoices } from './scheduled-invoices.js';
 
 /** When the sweeps run (cron, UTC): held invoices hourly (each portal's "today" begins at its own midnight), reconciliation every 15 minutes. */
 export const SWEEP_SCHEDULES = {
   scheduledInvoices: '5 * * * *',
   reconciliation: '*/15 * * * *',
+  renewals: '20 * * * *',
 } as const;
 
 export interface WorkerDeps {
@@ -92,6 +94,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
     { localConcurrency: 1 },
   );
 
+  await deps.queue.work<RenewalsJobData>(
+    QUEUES.renewals.name,
+    (job) => runRenewals(jobDeps, job.data).catch(log(QUEUES.renewals.name)),
+    { localConcurrency: 1 },
+  );
+
   if (deps.schedules !== false) {
     // Stately queues need a singleton key on every job, scheduled ones included.
     await deps.queue.boss.schedule(
@@ -102,6 +110,12 @@ export async function startWorkers(deps: WorkerDeps): Promise<Workers> {
         singletonKey: 'sweep',
         tz: 'UTC',
       },
+    );
+    await deps.queue.boss.schedule(
+      QUEUES.renewals.name,
+      SWEEP_SCHEDULES.renewals,
+      {},
+      { singletonKey: RENEWAL_JOB_KEY(), tz: 'UTC' },
     );
     await deps.queue.boss.schedule(
       QUEUES.reconciliation.name,

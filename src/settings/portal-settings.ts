@@ -22,6 +22,52 @@ export const UserAccessSchema = z.strictObject({
   teams: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
 });
 
+const dayCount = (what: string) =>
+  z
+    .number({ error: `must be a number of days (${what})` })
+    .int('must be a whole number of days')
+    .min(1, 'must be at least 1 day')
+    .max(365, 'must be at most 365 days');
+
+/**
+ * The renewal handoff (ops → sales): how many days before a contract's renewal date it is created, the reminders
+ * after it (each a task for the account owner, days before the renewal date), and whether a renewal deal is
+ * created in a pipeline and stage of the portal's choosing.
+ */
+export const RenewalSettingsSchema = z
+  .strictObject({
+    leadDays: dayCount('e.g. 90'),
+    reminderDays: z.array(dayCount('e.g. 60')).max(5, 'must list at most 5 reminders'),
+    createDeal: z.boolean({ error: 'must be yes or no' }),
+    pipelineId: z.string().trim().min(1, 'is required').max(100).optional(),
+    stageId: z.string().trim().min(1, 'is required').max(100).optional(),
+  })
+  .superRefine((r, ctx) => {
+    r.reminderDays.forEach((d, i) => {
+      if (d >= r.leadDays) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['reminderDays', i],
+          message: `${d} is not fewer days than the handoff's lead of ${r.leadDays}: a reminder comes after the handoff (accepted: 1–${r.leadDays - 1})`,
+        });
+      }
+      if (r.reminderDays.indexOf(d) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['reminderDays', i], message: `lists ${d} twice` });
+      }
+    });
+    if (r.createDeal) {
+      for (const key of ['pipelineId', 'stageId'] as const) {
+        if (!r[key]) {
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is required when renewal deals are created' });
+        }
+      }
+    }
+  })
+  .transform((r) => ({ ...r, reminderDays: [...r.reminderDays].sort((a, b) => b - a) }));
+export type RenewalSettings = z.output<typeof RenewalSettingsSchema>;
+
+export const DEFAULT_RENEWAL_SETTINGS = { leadDays: 90, reminderDays: [60, 30], createDeal: false };
+
 export const PortalSettingsSchema = z.strictObject({
   timeZone: TimeZoneSchema.default('UTC'),
   users: z.record(UserIdSchema, UserAccessSchema).default({}),
@@ -40,6 +86,7 @@ export const PortalSettingsSchema = z.strictObject({
   issueLeadDays: z.number().int().min(0).max(60).default(0),
   /** What happens to a change a person made in the finance system after our sync: adopt it into HubSpot, or flag it for review. */
   manualCorrections: z.enum(MANUAL_CORRECTION_POLICIES, { error: 'must be adopt or flag' }).default('flag'),
+  renewals: RenewalSettingsSchema.default(DEFAULT_RENEWAL_SETTINGS),
 });
 export type PortalSettings = z.output<typeof PortalSettingsSchema>;
 export type PortalSettingsInput = z.input<typeof PortalSettingsSchema>;

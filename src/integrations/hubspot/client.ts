@@ -1,5 +1,6 @@
 import { AssociationTypes, Client } from '@hubspot/api-client';
 import type { AssociationSpecAssociationCategoryEnum } from '@hubspot/api-client/lib/codegen/crm/objects/notes/index.js';
+import type { FilterOperatorEnum } from '@hubspot/api-client/lib/codegen/crm/objects/tasks/index.js';
 import type {
   PropertyCreateFieldTypeEnum,
   PropertyCreateTypeEnum,
@@ -89,6 +90,11 @@ export interface TaskInput {
   associations: EngagementAssociations;
 }
 
+export interface DealInput {
+  properties: Record<string, string>;
+  associations: { companies?: readonly string[] };
+}
+
 export interface EnsurePropertiesResult {
   /** `objectType/groupName` of each group created now. */
   createdGroups: string[];
@@ -117,6 +123,18 @@ export interface HubSpotCrm {
   updateDealStage(dealId: string, stageId: string): Promise<CrmRecord>;
   createNote(input: NoteInput): Promise<{ id: string }>;
   createTask(input: TaskInput): Promise<{ id: string }>;
+  /** Creates a deal (e.g. a renewal deal), associated with the given companies. */
+  createDeal(input: DealInput): Promise<{ id: string }>;
+  /**
+   * Tasks or deals whose properties equal every given value (HubSpot's search, operator EQ); `associations.deal`
+   * filters by an associated deal. Search lags writes by seconds: a caller uses it to find what a crashed attempt
+   * may have created, never as its only guard against duplicates.
+   */
+  searchObjects(
+    type: 'tasks' | 'deals',
+    equals: Record<string, string>,
+    properties: readonly string[],
+  ): Promise<CrmRecord[]>;
   ensurePropertyGroupAndProperties(definitions?: PropertyDefinitions): Promise<EnsurePropertiesResult>;
 }
 
@@ -178,6 +196,7 @@ interface PortalApis {
   pipelines: Client['crm']['pipelines']['pipelinesApi'];
   notes: Client['crm']['objects']['notes']['basicApi'];
   tasks: Client['crm']['objects']['tasks']['basicApi'];
+  taskSearch: Client['crm']['objects']['tasks']['searchApi'];
   propertyGroups: Client['crm']['properties']['groupsApi'];
   properties: Client['crm']['properties']['coreApi'];
 }
@@ -204,6 +223,7 @@ function portalApis(basePath: string, portalId: number, budget: RateBudget): Por
     pipelines: sdk.crm.pipelines.pipelinesApi,
     notes: sdk.crm.objects.notes.basicApi,
     tasks: sdk.crm.objects.tasks.basicApi,
+    taskSearch: sdk.crm.objects.tasks.searchApi,
     propertyGroups: sdk.crm.properties.groupsApi,
     properties: sdk.crm.properties.coreApi,
   };
@@ -601,6 +621,39 @@ export function createHubSpotCrm(options: HubSpotCrmOptions): HubSpotCrm {
         apis.tasks.create({ properties, associations: engagementAssociations('task', input.associations) }, auth),
       );
       return { id: String(created.id) };
+    },
+
+    async createDeal(input) {
+      const associations = [...new Set(input.associations.companies ?? [])].map((id) => ({
+        to: { id },
+        types: [{ associationCategory: HUBSPOT_DEFINED, associationTypeId: AssociationTypes.dealToCompany }],
+      }));
+      const created = await call('deal create', false, () =>
+        apis.deals.basicApi.create({ properties: { ...input.properties }, associations }, auth),
+      );
+      return { id: String(created.id) };
+    },
+
+    async searchObjects(type, equals, properties) {
+      const request = {
+        filterGroups: [
+          {
+            filters: Object.entries(equals).map(([propertyName, value]) => ({
+              propertyName,
+              operator: 'EQ' as FilterOperatorEnum,
+              value,
+            })),
+          },
+        ],
+        properties: [...properties],
+        limit: 100,
+      };
+      const response = await call(`${type} search`, true, () =>
+        type === 'tasks'
+          ? apis.taskSearch.doSearch(request, auth)
+          : apis.deals.searchApi.doSearch(request as never, auth),
+      );
+      return response.results.map(toRecord);
     },
 
     async ensurePropertyGroupAndProperties(definitions = REVENUE_HANDOFF_PROPERTIES) {

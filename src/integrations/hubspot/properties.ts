@@ -143,6 +143,12 @@ const DEAL_STATUS_PROPERTIES: PropertyDefinition[] = [
     'Id of the contact who receives invoices (the handoff’s billing contact).',
     APP_ONLY,
   ),
+  text(
+    'rh_renewal_of',
+    'Renewal of',
+    'On a renewal deal the app created: the contract it renews (source deal id and renewal date).',
+    APP_ONLY,
+  ),
 ];
 
 /** Deal properties that hold handoff field values (see HANDOFF_FIELD_PROPERTIES). */
@@ -178,6 +184,8 @@ const DEAL_HANDOFF_FIELD_PROPERTIES: PropertyDefinition[] = [
   longText('rh_non_standard_clauses', 'Non-standard clauses', 'Clauses that depart from the standard contract.'),
   longText('rh_finance_approval', 'Finance approval', 'JSON record of finance’s approval, by the app.', APP_ONLY),
   longText('rh_renewal_terms', 'Renewal and cancellation terms', 'Auto-renewal, notice periods, termination.'),
+  longText('rh_usage_against_commitment', 'Usage against commitment', 'What the customer used against its commitment.'),
+  longText('rh_payment_health', 'Payment health at renewal', 'The payment-status banner’s figures, by the app.'),
   choice('rh_billing_model', 'Billing model', 'How the customer is billed.', BILLING_MODEL_OPTIONS),
   longText('rh_billing_plan', 'Billing plan', 'JSON billing plan, written by the app.', APP_ONLY),
   num('rh_deposit_amount', 'Deposit', 'Upfront deposit, in the deal currency.'),
@@ -337,6 +345,8 @@ export const HANDOFF_FIELD_PROPERTIES = {
   currency: value(deal('deal_currency_code')),
   contractValue: dealMoney('amount'),
   depositAmount: dealMoney('rh_deposit_amount'),
+  usageAgainstCommitment: value(deal('rh_usage_against_commitment')),
+  paymentHealth: value(deal('rh_payment_health')),
 } as const satisfies Record<HandoffFieldKey, FieldStorage>;
 
 /**

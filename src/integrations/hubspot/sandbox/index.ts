@@ -495,14 +495,46 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
       return json(toPublicObject(record, Object.keys(values)), 200);
     }
 
-    // POST /crm/v3/objects/{notes|tasks}
+    // POST /crm/v3/objects/{tasks|deals}/search — EQ filters on properties and on `associations.<type>`
+    if (api === 'crm' && version === 'v3' && kind === 'objects' && b === 'search' && !c && method === 'POST') {
+      const type = objectType(a);
+      if (type !== 'tasks' && type !== 'deals')
+        throw fail(404, 'OBJECT_NOT_FOUND', 'sandbox searches tasks/deals only');
+      authorize(grant, 'objects.batchRead', type === 'tasks' ? 'deals' : type);
+      const body = await readJson(request);
+      const groups = Array.isArray(body.filterGroups) ? (body.filterGroups as Json[]) : [];
+      const requested = Array.isArray(body.properties) ? (body.properties as unknown[]).map(String) : [];
+      const matches = (record: SandboxRecord, filter: Json): boolean => {
+        if (filter.operator !== 'EQ') throw fail(400, 'VALIDATION_ERROR', 'sandbox search supports operator EQ only');
+        const name = String(filter.propertyName ?? '');
+        const value = String(filter.value ?? '');
+        if (name.startsWith('associations.')) {
+          const target = objectType(`${name.slice('associations.'.length)}s`);
+          return portal.associations.get(associationKey(type, record.id, target))?.has(value) ?? false;
+        }
+        return (record.properties[name] ?? '') === value;
+      };
+      const results = [...portal.records[type].values()]
+        .filter((r) => !r.archived)
+        .filter(
+          (r) =>
+            groups.length === 0 ||
+            groups.some((g) => (Array.isArray(g.filters) ? (g.filters as Json[]) : []).every((f) => matches(r, f))),
+        )
+        .map((r) => toPublicObject(r, requested));
+      return json({ total: results.length, results }, 200);
+    }
+
+    // POST /crm/v3/objects/{notes|tasks|deals}
     if (api === 'crm' && version === 'v3' && kind === 'objects' && a && !b && method === 'POST') {
       const type = objectType(a);
-      if (type !== 'notes' && type !== 'tasks') throw fail(404, 'OBJECT_NOT_FOUND', `sandbox creates only notes/tasks`);
+      if (type !== 'notes' && type !== 'tasks' && type !== 'deals') {
+        throw fail(404, 'OBJECT_NOT_FOUND', `sandbox creates only notes/tasks/deals`);
+      }
       authorize(grant, 'objects.create', type);
       const body = await readJson(request);
       const values = validateProperties(portal, type, body.properties);
-      if (!values.hs_timestamp) {
+      if (type !== 'deals' && !values.hs_timestamp) {
         throw invalidValues([
           { name: 'hs_timestamp', error: 'REQUIRED_PROPERTY', message: 'hs_timestamp is required' },
         ]);
