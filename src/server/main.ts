@@ -1,6 +1,7 @@
 import 'dotenv/config';
 import type { AddressInfo } from 'node:net';
 import { loadConfig } from '../config.js';
+import { financeEditsRouter, forwardQuickBooksWebhooks } from '../demo/finance-edits.js';
 import { seedDemo } from '../demo/seed.js';
 import { startDemoSandboxes } from '../demo/start.js';
 import { previewRouter } from '../preview/router.js';
@@ -24,7 +25,11 @@ async function main(): Promise<void> {
           hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 },
           financeConfig: demo.financeConfig,
           // The demo's landing page and card preview (GET / and /preview/...); never mounted with real credentials.
-          extraRouters: (c) => [previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot })],
+          extraRouters: (c) => [
+            previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot }),
+            // Edit a customer "in QuickBooks" to see a manual correction reach the deal card.
+            financeEditsRouter(demo.sandboxes.quickbooks),
+          ],
         }
       : { workers: config.workers },
   );
@@ -36,6 +41,7 @@ async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const url = `http://localhost:${port}`;
     logger.info({ url, demo: config.demo }, `Revenue Handoff is running: open ${url}`);
+    if (demo) forwardQuickBooksWebhooks(demo.sandboxes.quickbooks, `http://127.0.0.1:${port}`, logger);
     const mode = demo
       ? `demo mode: no HubSpot credentials configured, so a local HubSpot sandbox and ${deals.length} demo deals were set up`
       : `connected to HubSpot app ${config.hubspot.appId}`;
