@@ -1,5 +1,5 @@
 /**
- * `npm run backfill -- --demo` as a newcomer runs it (scripts/backfill.ts through tsx): it boots the demo world of
+ * `npm run backfill -- --demo` as a newcomer runs it (src/jobs/backfill-main.ts through tsx): it boots the demo world of
  * `npm start` in-process (HubSpot and QuickBooks sandboxes on loopback, the seeded portal plus deals won before the
  * app existed), backfills it, and prints a summary that says what it changed. Bounded in time; no timing asserted.
  */
@@ -13,7 +13,7 @@ const LIMIT_MS = 300_000;
 
 function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['scripts/backfill.ts', ...args], {
+    const child = spawn(path.resolve('node_modules/.bin/tsx'), ['src/jobs/backfill-main.ts', ...args], {
       // Forced to the demo whatever a developer's .env says: dotenv does not override variables already set.
       env: { ...process.env, HUBSPOT_CLIENT_ID: '', HUBSPOT_CLIENT_SECRET: '', DATABASE_URL: '', LOG_LEVEL: 'error' },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,24 +1,24 @@
 import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ConfigError, loadConfig } from '../src/config.js';
-import { DEMO_PORTAL_ID } from '../src/demo/data.js';
-import { seedHistoricDeals } from '../src/demo/historic.js';
-import { seedDemo } from '../src/demo/seed.js';
-import { startDemoSandboxes } from '../src/demo/start.js';
-import { financeConfigFromEnv } from '../src/integrations/finance/config.js';
-import { DEFAULT_RATE_BUDGET, type RateBudget } from '../src/integrations/hubspot/client.js';
-import { createDealSearch } from '../src/integrations/hubspot/deal-search.js';
+import { ConfigError, loadConfig } from '../config.js';
+import { DEMO_PORTAL_ID } from '../demo/data.js';
+import { seedHistoricDeals } from '../demo/historic.js';
+import { seedDemo } from '../demo/seed.js';
+import { startDemoSandboxes } from '../demo/start.js';
+import { financeConfigFromEnv } from '../integrations/finance/config.js';
+import { DEFAULT_RATE_BUDGET, type RateBudget } from '../integrations/hubspot/client.js';
+import { createDealSearch } from '../integrations/hubspot/deal-search.js';
+import { compose } from '../server/compose.js';
+import { createLogger } from '../server/logger.js';
 import {
   type BackfillDeps,
   type BackfillProgress,
   type BackfillSummary,
   createCallCounter,
   runBackfill,
-} from '../src/jobs/backfill.js';
-import { formatDuration } from '../src/jobs/backfill-eta.js';
-import { compose } from '../src/server/compose.js';
-import { createLogger } from '../src/server/logger.js';
+} from './backfill.js';
+import { formatDuration } from './backfill-eta.js';
 
 const USAGE = `Usage: npm run backfill -- [options]
 
