@@ -310,6 +310,7 @@ export function auditRows(audit: MonthlyAudit): Array<[string, string]> {
     ...audit.postMortems.byTrigger.map((r): [string, string] => [`Post-mortems: ${r.key}`, String(r.count)]),
   ];
   for (const point of audit.receivablesTrend) {
+    if (point.currencies.length === 0) rows.push([`${point.month} receivables (as of ${point.asOf})`, 'none']);
     for (const c of point.currencies) {
       const pct = c.overdueShare === null ? '—' : `${roundTo(c.overdueShare * 100, 1)}%`;
       rows.push([`${point.month} ${c.currency} overdue (as of ${point.asOf})`, pct]);
