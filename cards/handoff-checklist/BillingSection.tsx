@@ -46,6 +46,54 @@ function issueText(inv: PreviewInvoice): string {
   return B.onAcceptance;
 }
 
+type Preview = NonNullable<BillingView['preview']>;
+
+/** The preview when lines carry tax: net, tax and gross of each invoice and of the contract, in the deal's currency. */
+function TaxedPreview({ preview, tax }: { preview: Preview; tax: NonNullable<Preview['tax']> }) {
+  const byKey = new Map(tax.invoices.map((t) => [t.key, t]));
+  return (
+    <Flex direction="column" gap="xs">
+      <Table bordered density="condensed" testId="billing-preview">
+        <TableHead>
+          <TableRow>
+            <TableHeader>{B.issueDate}</TableHeader>
+            <TableHeader>{B.description}</TableHeader>
+            <TableHeader align="right">{B.net}</TableHeader>
+            <TableHeader align="right">{B.tax}</TableHeader>
+            <TableHeader align="right">{B.gross}</TableHeader>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {preview.invoices.map((inv) => {
+            const t = byKey.get(inv.key);
+            return (
+              <TableRow key={inv.key}>
+                <TableCell>{issueText(inv)}</TableCell>
+                <TableCell>
+                  {describe(inv)}
+                  {t?.codes.length ? ` · ${t.codes.join(', ')}` : ''}
+                </TableCell>
+                <TableCell align="right">{t ? money(t.net) : ''}</TableCell>
+                <TableCell align="right">{t ? money(t.tax) : ''}</TableCell>
+                <TableCell align="right">{t ? money(t.gross) : money(inv.total)}</TableCell>
+              </TableRow>
+            );
+          })}
+        </TableBody>
+        <TableFooter>
+          <TableRow>
+            <TableCell colSpan={2}>{B.contractValue}</TableCell>
+            <TableCell align="right">{money(tax.net)}</TableCell>
+            <TableCell align="right">{money(tax.tax)}</TableCell>
+            <TableCell align="right">{money(tax.gross)}</TableCell>
+          </TableRow>
+        </TableFooter>
+      </Table>
+      <Text variant="microcopy">{B.taxRounding[tax.rounding]}</Text>
+    </Flex>
+  );
+}
+
 export interface BillingSectionProps {
   view: HandoffView;
   backend: Pick<Backend<HandoffView>, 'act' | 'busy'>;
@@ -96,7 +144,9 @@ export function BillingSection({ view, backend }: BillingSectionProps) {
 
         <Divider />
         <Text format={{ fontWeight: 'demibold' }}>{B.previewHeading}</Text>
-        {billing.preview ? (
+        {billing.preview?.tax ? (
+          <TaxedPreview preview={billing.preview} tax={billing.preview.tax} />
+        ) : billing.preview ? (
           <Table bordered density="condensed" testId="billing-preview">
             <TableHead>
               <TableRow>

@@ -145,6 +145,13 @@ export const STRINGS = {
     dueDate: 'Due date',
     description: 'Description',
     total: 'Total',
+    net: 'Net',
+    tax: 'Tax',
+    gross: 'Gross',
+    taxRounding: {
+      per_line: 'Tax rounded on each line, as the finance system does.',
+      per_invoice: 'Tax rounded once per rate on each invoice, as QuickBooks does.',
+    },
     contractValue: 'Contract value',
     onAcceptance: 'On acceptance',
     onMilestone: (expected: string) => `On milestone acceptance (expected ${expected})`,

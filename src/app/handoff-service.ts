@@ -12,6 +12,7 @@ import type {
   SyncBillingSetupInput,
 } from '../api/contracts.js';
 import { generateSchedule } from '../billing/schedule.js';
+import { withTemplateTax } from '../billing/tax.js';
 import { todayIn } from '../core/dates.js';
 import { DomainError, type Issue } from '../core/errors.js';
 import { SYSTEM_ACTOR } from '../handoff/actor.js';
@@ -212,6 +213,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
       customerUrl: link?.url ?? null,
       corrections: await correctionViewsOf(ctx, deal.deal.id),
       system: connection?.system ?? null,
+      defaultTax: loaded.handoffs.find((h) => h.stored.handoff.id === billingHandoff?.id)?.template.defaultTax,
     }),
     finance: connection
       ? {
@@ -435,7 +437,9 @@ async function startBilling(ctx: Ctx, loaded: Loaded, stored: StoredHandoff): Pr
     ]);
     return handoff;
   }
-  const plan = loaded.deal.values.billingPlan;
+  const template = loaded.handoffs.find((h) => h.stored.handoff.id === handoff.id)?.template;
+  // The template's default tax is fixed into the plan billing setup keeps, so later template edits change nothing synced.
+  const plan = withTemplateTax(loaded.deal.values.billingPlan, template?.defaultTax) as typeof loaded.deal.values.billingPlan;
   const schedule = generateSchedule(plan, { acceptanceDate: todayIn(ctx.services.settings.timeZone, ctx.now) });
   const { handoff: pending, event } = transition(handoff, { type: 'start_billing' }, SYSTEM_ACTOR, ctx.now);
   const setup = await store.billing.ensureSetup({

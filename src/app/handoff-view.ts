@@ -1,6 +1,8 @@
 import type { CallingUser } from '../../serverless/handler.js';
 import type { BillingView, FieldView, HandoffCard } from '../api/contracts.js';
+import { BillingPlanSchema } from '../billing/plan.js';
 import { generateSchedule } from '../billing/schedule.js';
+import { scheduleTax, TAX_ROUNDING, type TaxTreatment, withTemplateTax } from '../billing/tax.js';
 import { isDomainError } from '../core/errors.js';
 import type { HandoffEvaluation } from '../handoff/evaluation.js';
 import { exceptionStatusAt, type HandoffException } from '../handoff/exceptions.js';
@@ -155,16 +157,20 @@ export function billingView(input: {
   customerUrl: string | null;
   system: BillingView['system'];
   corrections?: BillingView['corrections'];
+  /** The billing template's default tax, for lines the plan gives none. */
+  defaultTax?: TaxTreatment | undefined;
 }): BillingView {
   let preview: BillingView['preview'] = null;
   let previewNote: string | null = null;
-  const plan = input.setup?.plan ?? input.plan;
+  const plan = input.setup?.plan ?? withTemplateTax(input.plan, input.defaultTax);
   if (plan === undefined || plan === null) {
     previewNote = 'Add a billing plan to see the invoices billing setup would create.';
   } else {
     try {
       const s = generateSchedule(plan, input.acceptanceDate ? { acceptanceDate: input.acceptanceDate } : undefined);
-      preview = { invoices: s.invoices, contractValue: s.contractValue };
+      const rounding = TAX_ROUNDING[input.setup?.system ?? input.system ?? 'xero'];
+      const tax = scheduleTax(s, BillingPlanSchema.parse(plan), rounding);
+      preview = { invoices: s.invoices, contractValue: s.contractValue, tax };
     } catch (e) {
       previewNote = isDomainError(e)
         ? `The billing plan cannot be scheduled yet: ${e.message}`

@@ -134,6 +134,15 @@ export function checkTax(plan: BillingPlan, caps: FinanceCapabilities, out: Feas
       });
     }
   }
+  const untaxed = plan.components.flatMap((c, i) => (c.tax || plan.tax ? [] : [i]));
+  if (caps.system === 'quickbooks' && setup.mode === 'codes' && untaxed.length > 0) {
+    out.push({
+      code: 'tax_code_missing',
+      path: `billingPlan.components[${untaxed[0]}].tax`,
+      blocking: true,
+      message: `${name} (${setup.country ?? 'outside the US'}) needs a tax code on every invoice line, and ${untaxed.map((i) => `"${plan.components[i]?.description}"`).join(', ')} has none. Set the plan's default tax or the template's.${setup.codes.length ? ` Its codes: ${setup.codes.map(describeTaxCode).join('; ')}.` : ''}`,
+    });
+  }
   const used = effective(plan);
   if (!setup.mixedInclusive && used.some((t) => t.inclusive) && used.some((t) => !t.inclusive)) {
     out.push({

@@ -313,3 +313,56 @@ export function scheduledInvoiceTax(
     lines: invoice.lines.map((l) => ({ amount: l.amount, tax: lineTaxTreatment(plan, l.componentIndex) })),
   });
 }
+
+/** How each finance system rounds tax (see src/billing/README.md, "Tax"); with none connected, per line. */
+export const TAX_ROUNDING: Readonly<Record<'quickbooks' | 'xero' | 'stripe', TaxRounding>> = {
+  quickbooks: 'per_invoice',
+  xero: 'per_line',
+  stripe: 'per_line',
+};
+
+/**
+ * A plan input with the template's default tax filled in where the plan states none (see `resolvePlanTax`); any
+ * other input is returned as it is, for validation to refuse with its own message.
+ * @example withTemplateTax(values.billingPlan, template.defaultTax)
+ */
+export function withTemplateTax(planInput: unknown, templateDefault: TaxTreatment | null | undefined): unknown {
+  if (!templateDefault || typeof planInput !== 'object' || planInput === null) return planInput;
+  const p = planInput as Partial<PlanTaxShape>;
+  if (!Array.isArray(p.components) || p.tax) return planInput;
+  return { ...planInput, tax: templateDefault };
+}
+
+/** Net, tax and gross of every invoice of a schedule and of the whole contract. */
+export interface ScheduleTax {
+  rounding: TaxRounding;
+  invoices: Array<{ key: string; net: Money; tax: Money; gross: Money; codes: string[] }>;
+  net: Money;
+  tax: Money;
+  gross: Money;
+}
+
+/**
+ * The tax of every invoice of a schedule under a rounding, or null when no line carries tax.
+ * @example scheduleTax(schedule, plan, 'per_invoice')?.gross
+ */
+export function scheduleTax(
+  schedule: { contractValue: Money; invoices: ReadonlyArray<{ key: string; total: Money; lines: ReadonlyArray<{ componentIndex: number; amount: Money }> }> },
+  plan: PlanTaxShape,
+  rounding: TaxRounding,
+): ScheduleTax | null {
+  const taxed = plan.tax || plan.components.some((c) => c.tax);
+  if (!taxed) return null;
+  const currency = schedule.contractValue.currency;
+  const sum = { net: 0, tax: 0, gross: 0 };
+  const invoices = schedule.invoices.map((inv) => {
+    const t = scheduledInvoiceTax(inv, plan, rounding);
+    sum.net += t.net.amount;
+    sum.tax += t.tax.amount;
+    sum.gross += t.gross.amount;
+    const codes = t.byCode.map((c) => `${c.label ?? `${c.ratePercent}%`} (${c.code}${c.inclusive ? ', incl.' : ''})`);
+    return { key: inv.key, net: t.net, tax: t.tax, gross: t.gross, codes };
+  });
+  const m = (amount: number): Money => ({ amount, currency });
+  return { rounding, invoices, net: m(sum.net), tax: m(sum.tax), gross: m(sum.gross) };
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { PaymentTermsCodeSchema } from '../billing/payment-terms.js';
+import { TaxTreatmentSchema } from '../billing/tax.js';
 import { parseInput } from '../core/validate.js';
 import { type HandoffFieldKey, isHandoffFieldKey, unknownFieldMessage, validateField } from './fields.js';
 import { RULE_IDS, type RuleId } from './rule-ids.js';
@@ -175,6 +176,8 @@ export const HandoffTemplateSchema = z
     feedbackMetric: slug('a metric name'),
     exceptionOwnerRole: slug('a role name'),
     policy: PolicySchema,
+    /** Tax on billing lines whose plan, component and HubSpot line item name none (e.g. the company's standard VAT). */
+    defaultTax: TaxTreatmentSchema.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.fromTeam === t.toTeam) {

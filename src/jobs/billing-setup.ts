@@ -17,7 +17,7 @@ import {
   SetupProblem,
 } from './finance-jobs.js';
 import { QUEUES } from './queue.js';
-import { createdStatusFor, issueContextFor, issueHeldInvoice } from './scheduled-invoices.js';
+import { checkBooksTax, createdStatusFor, issueContextFor, issueHeldInvoice } from './scheduled-invoices.js';
 
 /**
  * The `billing-setup` worker: turns an accepted handoff into billing setup in the connected finance system.
@@ -158,6 +158,10 @@ export async function runBillingSetup(
       subject: setup.id,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     });
+
+    // Before anything is written: a tax code the books lack stops the setup here, with nothing synced.
+    step = 'tax';
+    if (steps.get('schedule')?.status !== 'done') await checkBooksTax(plan, finance);
 
     step = 'customer';
     const customer = await customerStep(

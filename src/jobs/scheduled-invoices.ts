@@ -1,6 +1,8 @@
+import { checkFeasibility } from '../billing/feasibility.js';
 import { dueDate as dueDateFor } from '../billing/payment-terms.js';
 import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
 import { type BillingSchedule, BillingScheduleSchema, type ScheduledInvoice } from '../billing/schedule-model.js';
+import { lineTaxTreatment } from '../billing/tax.js';
 import { type CalendarDay, startOfDayIn, todayIn } from '../core/dates.js';
 import { DomainError } from '../core/errors.js';
 import type { CreatedInvoice, FinanceSystem, FinanceSystemId, InvoiceDraft } from '../integrations/finance/port.js';
@@ -84,6 +86,8 @@ export function invoiceDraftOf(
     paymentTerms: string;
     poNumber?: string | undefined;
     status: 'draft' | 'issued';
+    /** The plan the invoice comes from: each line carries its component's tax treatment (else the plan's). */
+    plan?: Pick<BillingPlan, 'tax' | 'components'>;
   },
 ): InvoiceDraft {
   if (invoice.document === 'credit_note') {
@@ -102,7 +106,9 @@ export function invoiceDraftOf(
     status: input.status,
     lines: invoice.lines.map((l) => {
       const exact = l.quantity !== undefined && l.unitPrice !== undefined;
+      const tax = input.plan ? lineTaxTreatment(input.plan, l.componentIndex) : null;
       return {
+        ...(tax ? { tax } : {}),
         description: l.description,
         quantity: exact ? (l.quantity as number) : 1,
         unitAmount: exact ? (l.unitPrice as InvoiceDraft['lines'][number]['unitAmount']) : l.amount,
@@ -112,6 +118,27 @@ export function invoiceDraftOf(
       };
     }),
   };
+}
+
+/**
+ * Checks a plan's tax codes against the connected books before billing setup writes anything: a code the books
+ * lack (named with the nearest valid ones), a rate that differs, a mix the system cannot carry → a SetupProblem a
+ * person fixes. Reads the books' tax setup only when the plan carries tax.
+ * @example await checkBooksTax(plan, finance)
+ */
+export async function checkBooksTax(plan: BillingPlan, finance: FinanceSystem): Promise<void> {
+  if (!finance.taxSetup || !(plan.tax || plan.components.some((c) => c.tax))) return;
+  const tax = await finance.taxSetup();
+  const problems = checkFeasibility(plan, { ...finance.capabilities, tax }).problems.filter(
+    (p) => p.blocking && p.code.startsWith('tax_'),
+  );
+  if (problems.length > 0) {
+    throw new SetupProblem(
+      `The billing plan's tax does not match ${finance.capabilities.displayName}: ${problems
+        .map((p) => `${p.path}: ${p.message}`)
+        .join(' ')}`,
+    );
+  }
 }
 
 /**
@@ -150,6 +177,7 @@ export async function issueHeldInvoice(
     paymentTerms: ctx.plan.paymentTerms,
     poNumber: ctx.poNumber,
     status,
+    plan: ctx.plan,
   });
   // Only an earlier attempt can have left an invoice behind; looking first costs requests, so only then.
   const found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
