@@ -439,7 +439,10 @@ async function startBilling(ctx: Ctx, loaded: Loaded, stored: StoredHandoff): Pr
   }
   const template = loaded.handoffs.find((h) => h.stored.handoff.id === handoff.id)?.template;
   // The template's default tax is fixed into the plan billing setup keeps, so later template edits change nothing synced.
-  const plan = withTemplateTax(loaded.deal.values.billingPlan, template?.defaultTax) as typeof loaded.deal.values.billingPlan;
+  const plan = withTemplateTax(
+    loaded.deal.values.billingPlan,
+    template?.defaultTax,
+  ) as typeof loaded.deal.values.billingPlan;
   const schedule = generateSchedule(plan, { acceptanceDate: todayIn(ctx.services.settings.timeZone, ctx.now) });
   const { handoff: pending, event } = transition(handoff, { type: 'start_billing' }, SYSTEM_ACTOR, ctx.now);
   const setup = await store.billing.ensureSetup({
