@@ -195,19 +195,19 @@ export async function storeHubSpotEvents(
   events: ReadonlyArray<WebhookEvent>,
   keyOf: (e: WebhookEvent) => string,
 ): Promise<Array<{ key: string; event: WebhookEvent }>> {
-  return db.transaction(async (tx) => {
-    const fresh: Array<{ key: string; event: WebhookEvent }> = [];
-    for (const event of events) {
-      const key = keyOf(event);
-      const rows = await tx.query(
-        `INSERT INTO inbound_events (source, dedupe_key, portal_id, payload) VALUES ('hubspot', $1, $2, $3)
-         ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING dedupe_key`,
-        [key, event.portalId, JSON.stringify(event)],
-      );
-      if (rows.length > 0) fresh.push({ key, event });
-    }
-    return fresh;
-  });
+  if (events.length === 0) return [];
+  // One statement for the whole delivery: a batch is stored entirely or not at all, and a key seen before (or twice
+  // in the batch) is stored once.
+  const keyed = events.map((event) => ({ key: keyOf(event), event }));
+  const rows = await db.query<{ dedupe_key: string }>(
+    `INSERT INTO inbound_events (source, dedupe_key, portal_id, payload)
+     SELECT 'hubspot', k, p, j::jsonb FROM unnest($1::text[], $2::bigint[], $3::text[]) AS e(k, p, j)
+     ON CONFLICT (source, dedupe_key) DO NOTHING RETURNING dedupe_key`,
+    [keyed.map((e) => e.key), keyed.map((e) => e.event.portalId), keyed.map((e) => JSON.stringify(e.event))],
+  );
+  const stored = new Set(rows.map((r) => r.dedupe_key));
+  // In delivery order, each stored key once.
+  return keyed.filter((e) => stored.delete(e.key));
 }
 
 /**

@@ -69,6 +69,8 @@ export interface JobQueue {
   readonly boss: PgBoss;
   /** Queues a job; with a `singletonKey` a second send while the first is queued returns null. */
   send<T extends object>(queue: QueueName, data: T, options?: SendOptions): Promise<string | null>;
+  /** Queues one job per item in one statement, under the queue's own retry policy (standard queues only). */
+  sendMany<T extends object>(queue: QueueName, items: ReadonlyArray<T>): Promise<void>;
   /** Runs `handler` for each job of `queue` (one at a time per worker unless `localConcurrency` says otherwise). */
   work<T>(
     queue: QueueName,
@@ -118,6 +120,15 @@ export async function startJobQueue(options: {
         throw new Error(`queue ${queue} needs a singletonKey on every job`);
       }
       return boss.send(queue, data, sendOptions ?? {});
+    },
+    sendMany: async (queue, items) => {
+      if (items.length === 0) return;
+      const policy = Object.values(QUEUES).find((q) => q.name === queue)?.policy;
+      if (policy !== 'standard') throw new Error(`queue ${queue} takes one keyed job at a time; use send`);
+      await boss.insert(
+        queue,
+        items.map((data) => ({ data: data as object })),
+      );
     },
     work: (queue, handler, workOptions = {}) =>
       boss.work(

@@ -15,7 +15,7 @@ import { hubspotSigned, signedBody } from './hubspot-signed.js';
  */
 export function hubspotWebhookRouter(deps: {
   db: Db;
-  queue: Pick<JobQueue, 'send'>;
+  queue: Pick<JobQueue, 'send' | 'sendMany'>;
   clientSecret: string;
   publicBaseUrl: string;
   logger: Logger;
@@ -28,7 +28,10 @@ export function hubspotWebhookRouter(deps: {
     try {
       const events = parseWebhookBatch(body);
       const fresh = await storeHubSpotEvents(deps.db, events, dedupeKey);
-      for (const f of fresh) await deps.queue.send(QUEUES.hubspotEvents.name, { key: f.key });
+      await deps.queue.sendMany(
+        QUEUES.hubspotEvents.name,
+        fresh.map((f) => ({ key: f.key })),
+      );
       res.status(200).json({ received: events.length, new: fresh.length });
     } catch (e) {
       if (isDomainError(e)) {
