@@ -11,13 +11,17 @@ import { HANDLERS } from '../serverless/index.js';
 import { evaluateHandoff } from '../src/handoff/evaluate.js';
 import { validateTemplate } from '../src/handoff/template.js';
 import { DEFAULT_CS_TO_FINANCE } from '../src/handoff/templates/default-cs-to-finance.js';
+import { createFinanceGateway } from '../src/integrations/finance/factory.js';
 import { createQuickBooksSandbox } from '../src/integrations/finance/quickbooks/sandbox/index.js';
+import { createDealSearch } from '../src/integrations/hubspot/deal-search.js';
 import { signHubSpotV3 } from '../src/integrations/hubspot/signature.js';
 import { serveSandbox } from '../src/integrations/sandbox/transport.js';
+import { createCallCounter, runBackfill } from '../src/jobs/backfill.js';
 import { runBillingSetup } from '../src/jobs/billing-setup.js';
 import { refreshReceivables } from '../src/jobs/receivables.js';
 import { createApp } from '../src/server/app.js';
 import { createLogger } from '../src/server/logger.js';
+import { createRuntime } from '../src/server/runtime.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPglite } from '../src/store/pglite.js';
 import { completeFinanceData } from '../test/handoff/fixtures.js';
@@ -33,7 +37,6 @@ const TIME_SCALE = Number(process.env.BENCH_TIME_SCALE ?? 2);
 const sizes = {
   closedWonRuns: 12 * SCALE,
   backfillDeals: Number(process.env.BENCH_DEALS ?? 100 * SCALE),
-  backfillWorkers: 10,
   cardLoads: 10 * SCALE,
   webhookRequests: 2_000 * SCALE,
   webhookEventsPerRequest: 5,
@@ -179,86 +182,143 @@ async function cardLoad(h: Harness, customerId: string, meter: { injected: numbe
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// (b) backfill-like bulk through the billing-setup path against QuickBooks' per-minute limit, time scaled.
+// (b) `npm run backfill` over BENCH_DEALS historic won deals: HubSpot's per-portal budget and QuickBooks' per-minute
+// limit both enforced by the sandboxes, time scaled; the HubSpot budget binds (≈ 6 HubSpot calls per deal).
 async function backfill() {
   const h = await openHarness(openDb);
   const t0 = performance.now();
   const base = Date.parse('2026-05-15T10:00:00Z');
   const vendorNow = () => new Date(base + (performance.now() - t0) * TIME_SCALE);
-  const limit = { requestsPerMinute: 500, concurrentRequests: 10 };
-  const windowMs = 60_000 / TIME_SCALE;
-  h.qbo = createQuickBooksSandbox({ oauth: QBO_OAUTH_CLIENT, now: vendorNow, limits: limit });
-  h.regateway({
-    limits: {
-      quickbooks: (realm) => ({ key: `quickbooks:${realm}`, windows: [{ ms: windowMs, max: 500 }], maxConcurrent: 10 }),
-    },
-    sleep: (ms) => sleep(ms / TIME_SCALE),
+  const qboWindowMs = 60_000 / TIME_SCALE;
+  const hubspotWindowMs = 10_000 / TIME_SCALE;
+  h.qbo = createQuickBooksSandbox({
+    oauth: QBO_OAUTH_CLIENT,
+    now: vendorNow,
+    limits: { requestsPerMinute: 500, concurrentRequests: 10 },
   });
   await h.connect('quickbooks');
-  const seeds = [];
-  for (let i = 0; i < sizes.backfillDeals; i++)
-    seeds.push(await h.seedSetup({ system: 'quickbooks', name: `Backfill ${i}` }));
-  const queue = [...seeds];
-  let requeued = 0;
-  let failed = 0;
-  let failedBy429 = 0;
-  const start = performance.now();
-  const startCalls = h.qbo.calls.length;
-  await Promise.all(
-    Array.from({ length: sizes.backfillWorkers }, async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) {
-        for (let attempt = 1; ; attempt++) {
-          try {
-            const out = await runBillingSetup(
-              h.deps,
-              { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId },
-              { lastAttempt: attempt >= 8 },
-            );
-            if (out.status === 'failed') {
-              failed++;
-              if (out.error.kind === 'rate_limited') failedBy429++;
-            }
-            break;
-          } catch {
-            requeued++; // the queue would retry this job later
-            await sleep(200);
-          }
-        }
-      }
+  // Seeding goes around the budgets (it stands for years of history, not for the run).
+  const { finance } = await h.gateway.forPortal(PORTAL, { system: 'quickbooks' });
+  const wonIds: string[] = [];
+  for (let i = 0; i < sizes.backfillDeals; i++) {
+    const name = `Backfill ${i}`;
+    const companyId = h.hubspot.addCompany({ name });
+    const dealId = h.hubspot.addDeal({ dealname: `${name} deal`, dealstage: 'closedwon', amount: '12000' });
+    h.hubspot.associate('deals', dealId, 'companies', companyId);
+    wonIds.push(dealId);
+    if (i % 4 !== 0) continue;
+    const customer = h.qbo.addCustomer({ DisplayName: name });
+    if (i % 8 !== 0) continue;
+    const amount = { amount: 100_000, currency: 'USD' };
+    await finance.createInvoice(
+      {
+        customerId: customer.Id,
+        reference: `bench-${i}`,
+        issueDate: '2026-03-01',
+        dueDate: '2026-03-31',
+        currency: 'USD',
+        paymentTerms: 'net_30',
+        lines: [{ description: 'Services', quantity: 1, unitAmount: amount, amount }],
+        status: 'issued',
+      },
+      `bench-${i}`,
+    );
+  }
+  h.qbo.resetLimits();
+  const qboCustomersBefore = h.qbo.state.customers.size;
+  // HubSpot answers 429 beyond 100 requests per (scaled) 10 s, as it does per app and portal.
+  h.hubspot.setRateLimit({ requests: 100, windowMs: hubspotWindowMs });
+  const hubspotBudget = { requests: 100, perMs: hubspotWindowMs, maxConcurrent: 5 };
+  const logger = createLogger('silent');
+  const calls = createCallCounter();
+  const runtime = createRuntime({
+    db: h.db,
+    box: h.box,
+    queue: null,
+    logger,
+    config: { hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined } },
+    now: () => h.clock.now,
+    hubspotBudget,
+  });
+  const financeLimits = {
+    quickbooks: (realm: string) => ({
+      key: `quickbooks:${realm}`,
+      windows: [{ ms: qboWindowMs, max: 500 }],
+      maxConcurrent: 10,
     }),
+  };
+  const gateway = createFinanceGateway({
+    db: h.db,
+    box: h.box,
+    config: {
+      ...h.financeConfig,
+      limits: financeLimits,
+      sleep: (ms) => sleep(ms / TIME_SCALE),
+      onRequest: (key) => calls.add(key.split(':')[0] ?? key),
+    },
+  });
+  const hubspotCallsBefore = h.hubspot.calls.length;
+  const qboCallsBefore = h.qbo.calls.length;
+  const start = performance.now();
+  const summary = await runBackfill(
+    {
+      db: h.db,
+      services: runtime.services,
+      gateway,
+      dealSearch: (portalId) =>
+        createDealSearch({
+          portalId,
+          accessToken: () => runtime.tokenFor(portalId),
+          onRequest: () => calls.add('hubspot'),
+        }),
+      logger,
+      calls,
+      hubspotBudget,
+      financeLimits,
+      now: () => h.clock.now,
+    },
+    PORTAL,
+    { concurrency: 4 },
   );
   const seconds = (performance.now() - start) / 1000;
-  const calls = h.qbo.calls.slice(startCalls);
-  const accepted = calls.filter((c) => c.status !== 429).length;
-  const throttled = calls.length - accepted;
-  const names = [...h.qbo.state.customers.values()].map((c) => c.DisplayName.toLowerCase());
-  const dupCustomers = names.length - new Set(names).size;
-  const invKeys = [...h.qbo.state.invoices.values()].map((i) => `${i.CustomerRef.value}|${i.TxnDate}`);
-  const dupInvoices = invKeys.length - new Set(invKeys).size;
-  const [{ n: live } = { n: '0' }] = await h.db.query<{ n: string }>(
-    "SELECT count(*) AS n FROM billing_setups WHERE portal_id = $1 AND status = 'live'",
+  const hubspotCalls = h.hubspot.calls.slice(hubspotCallsBefore);
+  const qboCalls = h.qbo.calls.slice(qboCallsBefore);
+  const handoffDups = await h.db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT deal_id, template_id FROM handoffs WHERE portal_id = $1
+       GROUP BY deal_id, template_id HAVING count(*) > 1) d`,
     [PORTAL],
   );
+  const linkDups = await h.db.query<{ n: string }>(
+    `SELECT count(*) AS n FROM (SELECT customer_id FROM finance_links WHERE portal_id = $1
+       GROUP BY customer_id HAVING count(*) > 1) d`,
+    [PORTAL],
+  );
+  const failedBy429 = summary.errors.filter((e) => /429|rate limit|RATE_LIMIT|budget/i.test(e.message)).length;
+  const qboCustomersCreated = h.qbo.state.customers.size - qboCustomersBefore;
   await h.close();
-  const limitPerRealSecond = (500 / 60) * TIME_SCALE;
+  const hubspotAccepted = hubspotCalls.filter((c) => c.status !== 429).length;
+  const hubspotLimitPerSecond = 100 / (hubspotWindowMs / 1000);
   return {
     deals: sizes.backfillDeals,
-    workers: sizes.backfillWorkers,
+    concurrency: 4,
     timeScale: TIME_SCALE,
-    bindingLimit: `QuickBooks 500 req/min per realm (= 500 per ${windowMs / 1000} s real at ×${TIME_SCALE})`,
+    bindingLimit: `HubSpot 100 req/10 s per portal (= 100 per ${hubspotWindowMs / 1000} s real at ×${TIME_SCALE}); QuickBooks 500/min per realm`,
     seconds: r2(seconds),
-    vendorRequests: accepted,
-    vendorTimeMinutes: r2((seconds * TIME_SCALE) / 60),
-    effectiveRatePctOfLimit: r2((100 * accepted) / seconds / limitPerRealSecond),
-    // A sliding 60 s window lets any client make at most 500 × ceil(vendor minutes) calls in the run's span.
-    pctOfAttainable: r2((100 * accepted) / (500 * Math.ceil((seconds * TIME_SCALE) / 60))),
-    vendor429s: throttled,
-    jobsRequeued: requeued,
-    failedJobs: failed,
-    jobsFailedBy429: failedBy429,
-    live: Number(live),
-    duplicateCustomers: dupCustomers,
-    duplicateInvoices: dupInvoices,
+    dealsEvaluated: summary.deals.evaluated,
+    linked: summary.companies.linked,
+    notMatched: summary.companies.notMatched.length,
+    snapshotsRefreshed: summary.paymentSnapshotsRefreshed,
+    hubspotRequests: hubspotAccepted,
+    quickbooksRequests: qboCalls.filter((c) => c.status !== 429).length,
+    hubspotCallsPerDeal: r2(hubspotAccepted / Math.max(1, summary.deals.evaluated)),
+    effectiveRatePctOfLimit: r2((100 * hubspotAccepted) / seconds / hubspotLimitPerSecond),
+    hubspot429s: hubspotCalls.length - hubspotAccepted,
+    quickbooks429s: qboCalls.filter((c) => c.status === 429).length,
+    dealsFailed: summary.deals.failed,
+    dealsFailedBy429: failedBy429,
+    duplicateHandoffs: Number(handoffDups[0]?.n ?? 0),
+    duplicateLinks: Number(linkDups[0]?.n ?? 0),
+    financeCustomersCreated: qboCustomersCreated,
   };
 }
 
@@ -429,9 +489,9 @@ const rows: Array<[string, string, string]> = [
     `${ac.a.ratioToLatencyFloorP50}× / ${ac.a.ratioToLatencyFloorP95}× latency floor (p50/p95)`,
   ],
   [
-    '(b) bulk billing setups',
-    `${b.deals} deals, ${b.vendorRequests} requests in ${b.seconds} s`,
-    `${b.effectiveRatePctOfLimit}% of limit (${b.pctOfAttainable}% of attainable); 429-failed ${b.jobsFailedBy429}; dup customers ${b.duplicateCustomers}, dup invoices ${b.duplicateInvoices}`,
+    '(b) npm run backfill',
+    `${b.dealsEvaluated} deals, ${b.hubspotRequests} HubSpot + ${b.quickbooksRequests} QuickBooks requests in ${b.seconds} s`,
+    `${b.effectiveRatePctOfLimit}% of HubSpot's limit; 429-failed deals ${b.dealsFailedBy429}; dup handoffs ${b.duplicateHandoffs}, dup links ${b.duplicateLinks}, customers created ${b.financeCustomersCreated}`,
   ],
   [
     '(c) card load',
