@@ -23,6 +23,7 @@ import { day, days, instant, money } from '../shared/format.js';
 import { settingsUrl } from '../shared/hubspot-urls.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
+import { PostMortems } from './PostMortems.js';
 import { STRINGS } from './strings.js';
 
 export type PaymentRecord = { objectType: 'company' | 'deal'; objectId: string };
@@ -206,6 +207,7 @@ function PaymentStatusBody({ view, settings }: { view: PaymentStatusView; settin
           {STRINGS.openCustomer(system || STRINGS.financeFallbackName)}
         </Link>
       ) : null}
+      <PostMortems items={view.postMortems ?? []} />
       <Text variant="microcopy" testId="as-of">
         {view.asOf ? STRINGS.asOf(instant(view.asOf)) : STRINGS.neverRefreshed}
       </Text>

@@ -5,6 +5,7 @@ import { daysBetween, todayIn } from '../core/dates.js';
 import { DomainError } from '../core/errors.js';
 import { daysSalesOutstanding, paymentTimeliness } from '../receivables/dso.js';
 import { bannerModel } from '../receivables/risk.js';
+import { postMortemStore } from '../store/post-mortem-store.js';
 import type { AppServices } from './services.js';
 
 type Ctx = HandlerContext<AppServices>;
@@ -85,10 +86,14 @@ export async function getPaymentStatus(
   const open = invoices.filter(
     (i) => (i.status === 'open' || i.status === 'draft') && i.amountDue.amount > 0 && i.issueDate <= today,
   );
+  // The company record also shows what the app knew at sale time about each invoice that went bad.
+  const postMortems =
+    input.objectType === 'company' ? await postMortemStore(store.db, ctx.portalId).byCompany(company.id) : [];
   return {
     finance,
     context: input.objectType,
     company: companyView,
+    ...(postMortems.length > 0 ? { postMortems } : {}),
     banner: {
       severity: banner.severity,
       risk: banner.risk,
