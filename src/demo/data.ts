@@ -141,9 +141,21 @@ export function demoPlan(model: DemoModel, start: string): { plan: BillingPlanIn
 }
 
 /** The CS → Finance answers for a demo customer with a plan of `model`. */
-export function financeValues(customer: string, model: DemoModel, start: string): HandoffDataInput {
+export function financeValues(
+  customer: string,
+  model: DemoModel,
+  start: string,
+  options: { currency?: string; tax?: Record<string, unknown> } = {},
+): HandoffDataInput {
   const domain = customer.toLowerCase().replace(/[^a-z]/g, '');
-  const { plan, value } = demoPlan(model, start);
+  const demo = demoPlan(model, start);
+  const currency = options.currency ?? 'USD';
+  // The demo plans are written in dollars; a non-US demo company bills the same figures in its own currency.
+  const plan = {
+    ...(JSON.parse(JSON.stringify(demo.plan).replaceAll('"USD"', JSON.stringify(currency))) as typeof demo.plan),
+    ...(options.tax ? { tax: options.tax } : {}),
+  } as typeof demo.plan;
+  const value = demo.value;
   const p = plan as { endDate: string };
   return {
     signedOrderFormUrl: `https://docs.example.com/order-forms/${domain}.pdf`,
@@ -169,7 +181,7 @@ export function financeValues(customer: string, model: DemoModel, start: string)
       : {}),
     billingModel: model,
     billingPlan: plan,
-    currency: 'USD',
-    contractValue: money(value),
+    currency,
+    contractValue: money(value, currency),
   };
 }

@@ -17,6 +17,10 @@ import { financeStore } from '../store/finance-store.js';
 import { DEMO_PORTAL_ID, DEMO_USERS, type DemoModel, financeValues, salesValues } from './data.js';
 
 export const DEMO_TIME_ZONE = 'America/New_York';
+
+/** VAT in a new UK QuickBooks company: "20.0% S" (id 2) and "5.0% R" (id 4). */
+export const UK_STANDARD_VAT = { code: '2', ratePercent: 20, inclusive: false, label: 'VAT 20%' };
+export const UK_REDUCED_VAT = { code: '4', ratePercent: 5, inclusive: false, label: 'VAT 5%' };
 export const DEMO_ACCESS_TOKEN = 'demo-access-token';
 
 export interface DemoDeal {
@@ -107,7 +111,14 @@ export async function seedDemo(
   const today = todayIn(DEMO_TIME_ZONE, new Date());
   const nextMonth = `${plusMonths(today, 1).slice(0, 8)}01`;
   const deals: DemoDeal[] = [];
-  const addDeal = (customer: string, title: string, stage: string, amount: number, story: string): DemoDeal => {
+  const addDeal = (
+    customer: string,
+    title: string,
+    stage: string,
+    amount: number,
+    story: string,
+    currency = 'USD',
+  ): DemoDeal => {
     const companyId = hubspot.addCompany({
       name: customer,
       domain: `${customer.toLowerCase().replace(/[^a-z]/g, '')}.example`,
@@ -119,7 +130,7 @@ export async function seedDemo(
       dealname: `${customer} — ${title}`,
       dealstage: stage,
       amount: String(amount),
-      deal_currency_code: 'USD',
+      deal_currency_code: currency,
       rh_billing_contact_id: contactId,
     });
     hubspot.associate('deals', id, 'companies', companyId);
@@ -286,10 +297,14 @@ export async function seedDemo(
     await runRenewals({ db: c.db, crmFor: c.runtime.crmFor, queue: c.queue, logger }, { portalId });
   }
   if (quickbooks) {
+    // A non-US demo company (DEMO_QUICKBOOKS_COUNTRY=GB) needs a VAT code on every line: the plans carry the
+    // standard rate, QuickBooks' code "20.0% S" (id 2 in a new UK company).
+    const uk = quickbooks.state.country !== 'US';
+    const local = uk ? { currency: quickbooks.state.homeCurrency, tax: UK_STANDARD_VAT } : {};
     const accepted = async (d: DemoDeal, customer: string, model: DemoModel, start: string) => {
       await throughSales(d, customer);
       const v = await view('csm', d.id);
-      await save('csm', v, 1, financeValues(customer, model, start));
+      await save('csm', v, 1, financeValues(customer, model, start, local));
       const s = await submit('csm', await view('csm', d.id), 1);
       await review('finance', await view('finance', s.deal.id), 1, { type: 'accept' });
     };
@@ -313,6 +328,45 @@ export async function seedDemo(
       'Live since four months; invoices overdue.',
     );
     await accepted(overdue, 'Wayne Enterprises', 'subscription', fourMonthsAgo);
+    // 11. Non-US books only: a UK customer whose platform fee carries standard VAT and whose training materials
+    // the reduced rate; each issued invoice has the right TaxCodeRef on each line and VAT per rate.
+    const vatDeals: DemoDeal[] = [];
+    if (uk) {
+      const twoMonthsAgo = `${plusMonths(today, -2).slice(0, 8)}01`;
+      const brixton = addDeal(
+        'Brixton Analytics',
+        'platform and training (VAT)',
+        'contractsent',
+        7800,
+        'UK books: every invoice line carries its VAT code; the card shows net, VAT and gross per invoice.',
+        quickbooks.state.homeCurrency,
+      );
+      await throughSales(brixton, 'Brixton Analytics');
+      const values = financeValues('Brixton Analytics', 'subscription', twoMonthsAgo, local);
+      const plan = structuredClone(values.billingPlan) as NonNullable<HandoffDataInput['billingPlan']> & {
+        components: unknown[];
+        currency: string;
+      };
+      plan.components = [
+        ...plan.components,
+        {
+          kind: 'one_time',
+          category: 'other',
+          description: 'Training materials (printed)',
+          amount: { amount: 600_00, currency: plan.currency },
+          tax: UK_REDUCED_VAT,
+        },
+      ];
+      const agreed = values.contractValue as { amount: number; currency: string };
+      await save('csm', await view('csm', brixton.id), 1, {
+        ...values,
+        billingPlan: plan,
+        contractValue: { amount: agreed.amount + 600_00, currency: agreed.currency },
+      });
+      const s = await submit('csm', await view('csm', brixton.id), 1);
+      await review('finance', await view('finance', s.deal.id), 1, { type: 'accept' });
+      vatDeals.push(brixton);
+    }
     const setupOf = async (dealId: string) =>
       (
         await c.db.query<{ status: string; id: string }>(
@@ -322,7 +376,7 @@ export async function seedDemo(
       )[0];
     // The workers do the billing setups; wait (bounded) for them as a person would watch the card.
     for (let i = 0; i < 120; i++) {
-      const states = await Promise.all([failing.id, overdue.id].map(setupOf));
+      const states = await Promise.all([failing.id, overdue.id, ...vatDeals.map((d) => d.id)].map(setupOf));
       if (states.every((s) => s && (s.status === 'live' || s.status === 'failed'))) break;
       await new Promise((r) => setTimeout(r, 500));
     }

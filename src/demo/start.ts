@@ -36,7 +36,14 @@ export async function startDemoSandboxes(
     clientSecret: 'demo-qbo-secret',
     redirectUri: `${config.publicBaseUrl}/oauth/quickbooks/callback`,
   };
-  const quickbooks = createQuickBooksSandbox({ oauth });
+  // DEMO_QUICKBOOKS_COUNTRY=GB: the demo's books are a UK company (VAT codes on every line, GBP).
+  const country = (process.env.DEMO_QUICKBOOKS_COUNTRY ?? 'US').trim().toUpperCase() || 'US';
+  const quickbooks = createQuickBooksSandbox({
+    oauth,
+    ...(country === 'US'
+      ? {}
+      : { country, homeCurrency: country === 'GB' ? 'GBP' : 'EUR', companyName: `Revenue Handoff Demo (${country})` }),
+  });
   const qboServed = await serveSandbox(quickbooks.handle);
   logger.info({ hubspot: hubspotServed.url, quickbooks: qboServed.url }, 'demo: vendor sandboxes listening');
   return {
