@@ -22,6 +22,7 @@ import type { RevenueReadinessReport } from '../../src/metrics/revenue-readiness
 import { days, instant, money, percent } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
+import { MonthlyAuditLink } from './MonthlyAudit.js';
 import { STRINGS } from './strings.js';
 
 /** The contract keeps the report's parts loose; their shape is the metrics core's report type. */
@@ -53,6 +54,7 @@ function MetricsBody({ report }: { report: RevenueReadinessReport }) {
     <Flex direction="column" gap="xs">
       <Heading>{STRINGS.title}</Heading>
       <Text variant="microcopy">{STRINGS.asOf(instant(report.generatedAt), report.timeZone)}</Text>
+      <MonthlyAuditLink />
     </Flex>
   );
   if (nothing) {
