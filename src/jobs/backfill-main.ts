@@ -56,6 +56,7 @@ function summaryText(s: BackfillSummary): string {
         ? `already finished at ${s.finishedAt} — nothing to do (pass --restart to run it again)`
         : 'interrupted — run the same command again to continue where it stopped';
   lines.push(`Backfill of HubSpot account ${s.portalId}: ${head}`);
+  if (s.stoppedBecause) lines.push(`  ${s.stoppedBecause}`);
   lines.push(
     `  deals evaluated        ${s.deals.evaluated} (complete ${s.deals.complete}, incomplete ${s.deals.incomplete})${s.deals.failed ? `, ${s.deals.failed} failed` : ''}`,
   );
@@ -253,11 +254,13 @@ async function main(): Promise<void> {
         view.stop();
       }
       summaries.push(summary);
-      if (summary.status === 'interrupted') exitCode = 130;
+      if (summary.stoppedBecause) exitCode = 1;
+      else if (summary.status === 'interrupted') exitCode = 130;
       if (!values.json) process.stdout.write(`\n${summaryText(summary)}`);
     }
     if (values.json)
       process.stdout.write(`${JSON.stringify(summaries.length === 1 ? summaries[0] : summaries, null, 2)}\n`);
+    if (controller.signal.aborted && exitCode === 0) exitCode = 130;
   } finally {
     await app.stop().catch(() => {});
     await demo?.sandboxes.close().catch(() => {});

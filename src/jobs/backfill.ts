@@ -70,6 +70,8 @@ export interface BackfillOptions {
   onProgress?: (progress: BackfillProgress) => void;
   /** Called at every crash-safe point; tests throw from it to play a process killed there. */
   checkpoint?: (name: string) => void | Promise<void>;
+  /** Deals failing one after another before the session stops by itself (default 10). */
+  maxFailuresInARow?: number;
 }
 
 export interface BackfillProgress {
@@ -96,6 +98,8 @@ export interface BackfillSummary {
   financeSystem: FinanceSystemId | null;
   /** Why companies were not linked at all (no finance system connected, reconnect needed). */
   financeNote: string | null;
+  /** Why this session stopped early on its own (every deal failing alike, e.g. the app was uninstalled). */
+  stoppedBecause: string | null;
   deals: { evaluated: number; complete: number; incomplete: number; failed: number };
   handoffsCreated: number;
   companies: {
@@ -173,6 +177,9 @@ const PAYMENT_PROPERTIES = [
 ];
 
 const DISPLAY: Record<FinanceSystemId, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
+
+/** Deals failing in a row before a session stops by itself. */
+const MAX_FAILURES_IN_A_ROW = 10;
 
 /** An error thrown by the checkpoint hook: a simulated crash, never recorded as the deal's failure. */
 class Crash extends Error {}
@@ -282,6 +289,7 @@ export async function backfillSummary(db: Db, portalId: number): Promise<Backfil
     status: run.status === 'done' ? 'done' : 'interrupted',
     financeSystem: finance?.system ?? null,
     financeNote: null,
+    stoppedBecause: null,
     deals: { evaluated: 0, complete: 0, incomplete: 0, failed: 0 },
     handoffsCreated: 0,
     companies: { linked: 0, alreadyLinked: 0, notMatched: [] },
@@ -738,15 +746,28 @@ export async function runBackfill(
     });
     options.onProgress({ portalId, done: done + failed, total, failed, eta, calls, lastDealId });
   };
+  // Deals failing one after another for the same reason (uninstalled, finance disconnected, HubSpot down) stop the
+  // session instead of marking thousands failed; the next run retries them.
+  let failedInARow = 0;
+  let stoppedBecause: string | null = null;
+  const halted = () => Boolean(options.signal?.aborted) || stoppedBecause !== null;
   const step = async (dealId: string) => {
     await processDeal(dealId);
     dealsThisSession++;
-    const [row] = await db.query<{ status: string }>(
-      'SELECT status FROM backfill_deals WHERE portal_id = $1 AND deal_id = $2',
+    const [row] = await db.query<{ status: string; error: string | null }>(
+      `SELECT status, outcome ->> 'error' AS error FROM backfill_deals WHERE portal_id = $1 AND deal_id = $2`,
       [portalId, dealId],
     );
-    if (row?.status === 'failed') failed++;
-    else done++;
+    if (row?.status === 'failed') {
+      failed++;
+      failedInARow++;
+      if (failedInARow >= (options.maxFailuresInARow ?? MAX_FAILURES_IN_A_ROW) && !stoppedBecause) {
+        stoppedBecause = `Stopped after ${failedInARow} deals in a row failed; the last with: ${row.error ?? 'an error'}. Fix that, then run the backfill again: it continues here and retries the failed deals.`;
+      }
+    } else {
+      done++;
+      failedInARow = 0;
+    }
     lastDealId = dealId;
     report();
   };
@@ -777,7 +798,7 @@ export async function runBackfill(
         retry.map((r) => r.deal_id),
         concurrency,
         async (id) => {
-          if (options.signal?.aborted) return;
+          if (halted()) return;
           await step(id);
         },
       );
@@ -785,7 +806,7 @@ export async function runBackfill(
 
     let page = first;
     for (;;) {
-      if (options.signal?.aborted) {
+      if (halted()) {
         interrupted = true;
         break;
       }
@@ -799,7 +820,7 @@ export async function runBackfill(
       const todo = ids.filter((id) => !finished.has(id));
       let stopped = false;
       await pool(todo, concurrency, async (id) => {
-        if (options.signal?.aborted) {
+        if (halted()) {
           stopped = true;
           return;
         }
@@ -832,5 +853,5 @@ export async function runBackfill(
   }
   const summary = (await backfillSummary(db, portalId)) as BackfillSummary;
   if (!summary.financeNote && financeSkip) summary.financeNote = financeSkip;
-  return { ...summary, status: interrupted ? 'interrupted' : 'done' };
+  return { ...summary, stoppedBecause, status: interrupted ? 'interrupted' : 'done' };
 }
