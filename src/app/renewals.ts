@@ -35,8 +35,8 @@ export const RENEWAL_FACT = 'renewal_handoff_created';
 const SYSTEM_USER: CallingUser = { id: 'system', roles: ['system'], teams: [] };
 
 export interface RenewalSweepOptions {
-  /** Called at each crash-safe point (tests throw from it to play a crash). */
-  checkpoint?: (name: string) => Promise<void>;
+  /** Called at each crash-safe point of a contract (tests throw from it to play a crash). */
+  checkpoint?: (name: string, dealId: string) => Promise<void>;
 }
 
 export interface RenewalOutcome {
@@ -140,7 +140,7 @@ async function renewContract(
   options: RenewalSweepOptions,
 ): Promise<void> {
   const { store, crm, settings } = services;
-  const checkpoint = options.checkpoint ?? (async () => {});
+  const checkpoint = async (name: string) => options.checkpoint?.(name, item.dealId);
   const renewals = renewalStore(store.db, portalId);
   const { dealId, renewalDate } = item;
   const known = await renewals.get(dealId, renewalDate);
