@@ -239,6 +239,12 @@ async function adopt(
   const crm = deps.crmFor(portalId);
   const deal = await loadDealContext(crm, settings, setup.dealId);
   const values = deal.values as Record<string, unknown>;
+  if (key === 'billingContact' && !deal.billingContact) {
+    return { ok: false, note: 'The deal has no billing (AP) contact in HubSpot to write the email to' };
+  }
+  if ((key === 'billingEntityLegalName' || key === 'billingAddress') && !deal.company) {
+    return { ok: false, note: 'The deal has no associated company in HubSpot to write this to' };
+  }
   const patch: Record<string, unknown> = {};
   if (key === 'billingContact') {
     const contact = (values.billingContact ?? {}) as Record<string, unknown>;
@@ -249,7 +255,8 @@ async function adopt(
   for (const [k, v] of Object.entries(patch)) {
     const checked = validateField(k, v);
     if (!checked.ok) {
-      return { ok: false, note: `HubSpot cannot take this value: ${checked.issues.map((i) => i.message).join('; ')}` };
+      const why = checked.issues.map((i) => (i.path ? `${i.path} ${i.message}` : i.message)).join('; ');
+      return { ok: false, note: `The handoff cannot take this value (${why}); review it by hand` };
     }
     patch[k] = checked.value;
   }

@@ -318,4 +318,27 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       h.clock.now = new Date('2026-05-15T10:00:00Z');
     }
   }, 60_000);
+
+  it('adopt: a new legal name goes to the company; an email with no billing contact in HubSpot is flagged with the reason', async () => {
+    await policy('adopt');
+    try {
+      const s = await live('xero', 'Adopt name xero');
+      h.xero.editContact(s.customerId, { name: 'Adopt Name Holdings Ltd', email: 'payables@adopt.example' });
+      await s.refresh();
+      const byField = Object.fromEntries((await corrections(s.setupId)).map((c) => [c.field, c]));
+      expect(byField.legalName).toMatchObject({ status: 'adopted', policy: 'adopt' });
+      expect(h.hubspot.get('companies', s.companyId as string)?.properties.rh_billing_entity_legal_name).toBe(
+        'Adopt Name Holdings Ltd',
+      );
+      expect(byField.billingEmail).toMatchObject({
+        status: 'flagged',
+        policy: 'adopt',
+        writebackNote: 'The deal has no billing (AP) contact in HubSpot to write the email to',
+      });
+      await s.refresh();
+      expect(await corrections(s.setupId)).toHaveLength(2);
+    } finally {
+      await policy('flag');
+    }
+  }, 60_000);
 });
