@@ -2,6 +2,7 @@ import 'dotenv/config';
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
 import { ConfigError, loadConfig } from '../config.js';
+import { DomainError } from '../core/errors.js';
 import { DEMO_PORTAL_ID } from '../demo/data.js';
 import { seedHistoricDeals } from '../demo/historic.js';
 import { seedDemo } from '../demo/seed.js';
@@ -250,6 +251,12 @@ async function main(): Promise<void> {
           signal: controller.signal,
           onProgress: (p) => view.update(p),
         });
+      } catch (e) {
+        // One account that cannot be backfilled (not installed, uninstalled, no won stages) does not stop the others.
+        if (!(e instanceof DomainError)) throw e;
+        process.stderr.write(`\nHubSpot account ${portalId} was not backfilled: ${e.message}\n`);
+        exitCode = 1;
+        continue;
       } finally {
         view.stop();
       }
