@@ -22,6 +22,7 @@ import { parse } from 'yaml';
 import { money } from '../../src/core/money.js';
 import type { InvoiceDraft } from '../../src/integrations/finance/port.js';
 import { createXeroFinanceSystem } from '../../src/integrations/finance/xero/adapter.js';
+import { XERO_UK_TAX_RATES } from '../../src/integrations/finance/xero/fixtures.js';
 import { createXeroOAuth } from '../../src/integrations/finance/xero/oauth.js';
 import { createXeroSandbox, type XeroSandboxCall } from '../../src/integrations/finance/xero/sandbox/index.js';
 
@@ -31,6 +32,7 @@ type Json = Record<string, unknown>;
 const EXTRA_RESPONSE_FIELDS: Record<string, string[]> = {
   Contacts: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   Invoices: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
+  TaxRates: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   Invoice: ['DateString', 'DueDateString'],
 };
 const OPEN_SCHEMAS = new Set(['Element']);
@@ -132,7 +134,7 @@ beforeAll(async () => {
 /** Drives the adapter through every call it makes, against a sandbox that records the exchanges. */
 async function exercise(): Promise<{ calls: XeroSandboxCall[]; deliveries: unknown[]; intent: unknown }> {
   let clock = new Date('2026-03-02T09:00:00Z');
-  const sandbox = createXeroSandbox({ now: () => clock });
+  const sandbox = createXeroSandbox({ now: () => clock, taxRates: XERO_UK_TAX_RATES });
   const fetch = (url: URL, init: RequestInit) => sandbox.handle(new Request(url, init));
   const xero = createXeroFinanceSystem({
     tenantId: sandbox.tenantId,
@@ -178,6 +180,25 @@ async function exercise(): Promise<{ calls: XeroSandboxCall[]; deliveries: unkno
     ],
   };
   const a = await xero.createInvoice(invoice, 'k-a');
+  // Tax: the organisation's rates, then an invoice with a TaxType on each line, and one naming no such rate.
+  await xero.taxSetup?.();
+  await xero.createInvoice(
+    {
+      ...invoice,
+      reference: 'rh-vat',
+      lines: [
+        {
+          ...(invoice.lines[0] as InvoiceDraft['lines'][number]),
+          tax: { code: 'OUTPUT2', ratePercent: 20, inclusive: false },
+        },
+        {
+          ...(invoice.lines[1] as InvoiceDraft['lines'][number]),
+          tax: { code: 'RROUTPUT', ratePercent: 5, inclusive: false },
+        },
+      ],
+    },
+    'k-vat',
+  );
   const b = await xero.createInvoice({ ...invoice, reference: 'rh-2', status: 'draft' }, 'k-b');
   await xero.createInvoice({ ...invoice, reference: 'rh-1' }, 'k-a2').catch(() => undefined); // 400 duplicate number
   sandbox.payInvoice(a.id, { amount: 100, on: '2026-03-05' });
@@ -211,6 +232,20 @@ describe('Xero contract (sandbox and adapter against Xero’s OpenAPI spec)', ()
     run = await exercise();
   });
 
+  it('the tax-rate fixtures validate against Xero’s TaxRates schema and their TaxTypes are Xero’s TaxType values', () => {
+    const schemas = (accounting.components as Json).schemas as Record<string, Json>;
+    check(schemas.TaxRates as object, { TaxRates: XERO_UK_TAX_RATES }, 'XERO_UK_TAX_RATES');
+    const taxTypes = (schemas.TaxType as { enum: string[] }).enum;
+    for (const r of XERO_UK_TAX_RATES) expect(taxTypes).toContain(r.TaxType);
+    const sent = run.calls.find(
+      (c) => c.operation === 'createInvoices' && JSON.stringify(c.requestBody).includes('OUTPUT2'),
+    );
+    const items = (sent?.requestBody as { Invoices: Array<{ LineItems: Array<{ TaxType?: string }> }> }).Invoices[0]
+      ?.LineItems;
+    expect(items?.map((l) => l.TaxType)).toEqual(['OUTPUT2', 'RROUTPUT', undefined]);
+    for (const l of items ?? []) if (l.TaxType) expect(taxTypes).toContain(l.TaxType);
+  });
+
   it('the exercise covers every Accounting API operation the adapter uses, including refusals', () => {
     const seen = new Set(run.calls.map((c) => `${c.operation} ${c.status}`));
     for (const expected of [
@@ -225,6 +260,7 @@ describe('Xero contract (sandbox and adapter against Xero’s OpenAPI spec)', ()
       'getInvoice 200',
       'getConnections 200',
       'token 200',
+      'getTaxRates 200',
     ]) {
       expect(seen).toContain(expected);
     }

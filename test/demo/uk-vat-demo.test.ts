@@ -44,7 +44,9 @@ describe('demo with a UK QuickBooks company', () => {
       );
       expect(Math.round((net + (inv.TxnTaxDetail?.TotalTax ?? 0)) * 100)).toBe(Math.round(inv.TotalAmt * 100));
     }
-    const training = invoices.find((i) => i.Line.some((l) => l.Description?.startsWith('Training materials')));
+    const training = invoices.find((i) =>
+      i.Line.some((l) => l.DetailType === 'SalesItemLineDetail' && l.Description?.startsWith('Training materials')),
+    );
     expect(training?.TxnTaxDetail?.TotalTax).toBe(30); // 5% of £600
   });
 

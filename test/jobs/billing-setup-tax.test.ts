@@ -50,7 +50,9 @@ describe.each(testDatabases())('billing setup with tax on $name', ({ open }) => 
         expect(l.SalesItemLineDetail.TaxCodeRef?.value).toBe(l.Description?.startsWith('Printed') ? '4' : '2');
       }
     }
-    const platform = invoices.find((i) => i.Line.some((l) => l.Description?.startsWith('Platform')));
+    const platform = invoices.find((i) =>
+      i.Line.some((l) => l.DetailType === 'SalesItemLineDetail' && l.Description?.startsWith('Platform')),
+    );
     expect(platform?.TxnTaxDetail?.TotalTax).toBe(200);
     expect(platform?.TotalAmt).toBe(1200);
   }, 60_000);

@@ -15,7 +15,7 @@
  * FinanceErrors whose `retryable` is true, waiting `retryAfterMs` when Xero says so.
  */
 import { createHash } from 'node:crypto';
-import type { FinanceCapabilities } from '../../../billing/capabilities.js';
+import type { BooksTaxSetup, FinanceCapabilities } from '../../../billing/capabilities.js';
 import { XERO_CAPABILITIES } from '../../../billing/vendor-capabilities.js';
 import type { InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice, CustomerDraft, FinanceCustomer, FinanceSystem, InvoiceDraft } from '../port.js';
@@ -25,9 +25,10 @@ import { invoiceDraftToXero, type XeroInvoiceSettings } from './invoice-draft-to
 import { xeroContactUrl } from './links.js';
 import { parseXeroError } from './parse-xero-error.js';
 import { paymentTermsToXero } from './payment-terms-to-xero.js';
-import type { XeroContact, XeroContacts, XeroInvoice, XeroInvoices } from './types.js';
+import type { XeroContact, XeroContacts, XeroInvoice, XeroInvoices, XeroTaxRates } from './types.js';
 import { xeroContactToCustomer } from './xero-contact-to-customer.js';
 import { xeroInvoiceToCreated, xeroInvoiceToSnapshot } from './xero-invoice-to-snapshot.js';
+import { xeroTaxRatesToTaxSetup } from './xero-tax-rates-to-tax-setup.js';
 
 export const XERO_API_URL = 'https://api.xero.com/api.xro/2.0';
 
@@ -97,6 +98,18 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
   const base = (options.baseUrl ?? XERO_API_URL).replace(/\/$/, '');
   const doFetch = options.fetch ?? ((input: URL, init: RequestInit) => globalThis.fetch(input, init));
   const links = { shortCode: options.shortCode };
+
+  let taxSetup: Promise<BooksTaxSetup> | undefined;
+  /** The organisation's tax rates, read once per adapter (a billing run). */
+  function loadTaxSetup(): Promise<BooksTaxSetup> {
+    taxSetup ??= call<XeroTaxRates>('GET', '/TaxRates')
+      .then((res) => xeroTaxRatesToTaxSetup(res.TaxRates ?? []))
+      .catch((e: unknown) => {
+        taxSetup = undefined;
+        throw e;
+      });
+    return taxSetup;
+  }
 
   async function call<T>(method: 'GET' | 'PUT' | 'POST', path: string, opts: CallOptions = {}): Promise<T> {
     const url = new URL(`${base}${path}`);
@@ -240,12 +253,18 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
     },
 
     async createInvoice(draft: InvoiceDraft, idempotencyKey: string): Promise<CreatedInvoice> {
+      // Lines with tax are checked against the organisation's rates before anything is written.
+      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
       const res = await call<XeroInvoices>('PUT', '/Invoices', {
         query: { summarizeErrors: true },
-        body: { Invoices: [invoiceDraftToXero(draft, options)] } satisfies XeroInvoices,
+        body: { Invoices: [invoiceDraftToXero(draft, { ...options, ...(tax ? { tax } : {}) })] } satisfies XeroInvoices,
         idempotencyKey,
       });
       return xeroInvoiceToCreated(checkElement(res.Invoices?.[0], 'invoice'), links);
+    },
+
+    taxSetup() {
+      return loadTaxSetup();
     },
 
     async findInvoiceByReference(customerId: string, reference: string) {

@@ -13,6 +13,8 @@
  * - `LineAmountTypes` and the sales `AccountCode` come from the connection's settings: Xero requires an account
  *   code on every line of an AUTHORISED invoice and applies the account's tax rate unless NoTax.
  */
+import type { BooksTaxSetup } from '../../../billing/capabilities.js';
+import { describeTaxCode, findTaxCode, nearestTaxCodes } from '../../../billing/tax.js';
 import { formatMoney } from '../../../core/money.js';
 import type { InvoiceDraft, InvoiceLineDraft } from '../port.js';
 import { FinanceError } from '../port.js';
@@ -24,6 +26,9 @@ export interface XeroInvoiceSettings {
   lineAmountTypes?: XeroLineAmountTypes;
   /** Revenue account code for every line, e.g. '200' (Sales in Xero's demo company). */
   salesAccountCode?: string;
+  /** The organisation's tax rates (adapter `taxSetup`): each line's code is checked against them and sent as its
+   * TaxType. Without it a line's code is sent as given. */
+  tax?: BooksTaxSetup;
 }
 
 function invalid(message: string): FinanceError {
@@ -37,6 +42,18 @@ function exactProduct(line: InvoiceLineDraft): boolean {
   const product = q.numerator * BigInt(line.unitAmount.amount);
   const scale = 10n ** BigInt(q.scale);
   return product % scale === 0n && product / scale === BigInt(line.amount.amount);
+}
+
+/** A line's TaxType: its code among the organisation's rates (by TaxType, else by name). */
+function taxTypeOf(line: InvoiceLineDraft, index: number, settings: XeroInvoiceSettings): string {
+  const tax = line.tax as NonNullable<InvoiceLineDraft['tax']>;
+  if (!settings.tax) return tax.code;
+  const found = findTaxCode(tax.code, settings.tax.codes);
+  if (found) return found.code;
+  const near = nearestTaxCodes(tax.code, tax.ratePercent, settings.tax.codes);
+  throw invalid(
+    `line ${index + 1} TaxType "${tax.code}" is not one of this organisation's tax rates${near.length ? `; the nearest: ${near.map(describeTaxCode).join('; ')}` : ''}`,
+  );
 }
 
 function lineToXero(
@@ -69,6 +86,7 @@ function lineToXero(
         LineAmount: toXeroAmount(line.amount),
       };
   if (settings.salesAccountCode) item.AccountCode = settings.salesAccountCode;
+  if (line.tax) item.TaxType = taxTypeOf(line, index, settings);
   return item;
 }
 
@@ -86,6 +104,14 @@ export function invoiceDraftToXero(draft: InvoiceDraft, settings: XeroInvoiceSet
   const total = draft.lines.reduce((sum, l) => sum + BigInt(l.amount.amount), 0n);
   if (total < 0n) throw invalid('a Xero invoice cannot total less than zero; issue a credit note instead');
   const lines = draft.lines.map((l, i) => lineToXero(l, draft.currency, settings, i));
+  const taxed = draft.lines.flatMap((l) => (l.tax ? [l.tax] : []));
+  if (taxed.some((t) => t.inclusive) && taxed.some((t) => !t.inclusive)) {
+    throw invalid(
+      'Xero sets LineAmountTypes once per invoice, and this invoice has tax-inclusive and tax-exclusive lines',
+    );
+  }
+  const lineAmountTypes: XeroLineAmountTypes =
+    taxed.length > 0 ? (taxed[0]?.inclusive ? 'Inclusive' : 'Exclusive') : (settings.lineAmountTypes ?? 'Exclusive');
   if (draft.memo?.trim()) lines.push({ Description: draft.memo.trim() });
   const invoice: XeroInvoice = {
     Type: 'ACCREC',
@@ -95,7 +121,7 @@ export function invoiceDraftToXero(draft: InvoiceDraft, settings: XeroInvoiceSet
     DueDate: draft.dueDate,
     CurrencyCode: draft.currency as XeroCurrencyCode,
     Status: draft.status === 'draft' ? 'DRAFT' : 'AUTHORISED',
-    LineAmountTypes: settings.lineAmountTypes ?? 'Exclusive',
+    LineAmountTypes: lineAmountTypes,
     LineItems: lines,
   };
   if (draft.poNumber?.trim()) invoice.Reference = draft.poNumber.trim();

@@ -25,6 +25,8 @@ export type XeroInvoiceStatus = NonNullable<XeroInvoice['Status']>;
 export type XeroError = Schemas['Error'];
 export type XeroValidationError = Schemas['ValidationError'];
 export type XeroPagination = Schemas['Pagination'];
+export type XeroTaxRate = Schemas['TaxRate'];
+export type XeroTaxRates = Schemas['TaxRates'];
 
 /** Fields Xero puts around every Accounting API response body; the spec's schemas leave them out. */
 export interface XeroEnvelope {

@@ -15,7 +15,10 @@
  *   numbers, an account code from the chart on every line of an approved invoice, a non-negative total;
  * - rotating single-use refresh tokens, 30-minute access tokens, 5-minute authorisation codes;
  * - deterministic ids (counters), a settable clock.
- * Not modelled: tax rates (TotalTax is always 0), multi-currency rates, items, credit notes, attachments.
+ * - the organisation's TaxRates (GET /TaxRates): a line's TaxType must be an ACTIVE rate that applies to revenue;
+ *   tax is worked out on each line and rounded there (half away from zero), LineAmountTypes Exclusive adds it,
+ *   Inclusive takes it out of the line amount, NoTax charges none; TotalTax and Total follow;
+ * Not modelled: multi-currency rates, items, credit notes, attachments, compound tax components.
  */
 import { createHmac } from 'node:crypto';
 import type { PaymentTermsCode } from '../../../../billing/payment-terms.js';
@@ -23,6 +26,7 @@ import { type CalendarDay, endOfMonthDay, formatDay, parseDay, plusDays, plusMon
 import { currencyExponent } from '../../../../core/money.js';
 import { json, type SandboxHandler } from '../../../sandbox/transport.js';
 import { toXeroMsDate } from '../dates.js';
+import { XERO_NO_TAX_RATES } from '../fixtures.js';
 import { paymentTermsToXero } from '../payment-terms-to-xero.js';
 import type {
   XeroAddress,
@@ -37,6 +41,7 @@ import type {
   XeroInvoices,
   XeroLineItem,
   XeroPayment,
+  XeroTaxRate,
   XeroTerms,
   XeroTokenResponse,
   XeroWebhookEventItem,
@@ -70,6 +75,8 @@ export interface XeroSandboxOptions {
   refreshGraceMs?: number;
   /** The chart's revenue account codes lines may use. */
   accountCodes?: string[];
+  /** The organisations' tax rates (default: NONE "No VAT" at 0%; see fixtures XERO_UK_TAX_RATES). */
+  taxRates?: XeroTaxRate[];
 }
 
 /** One request the sandbox answered, for assertions and the contract test. */
@@ -102,6 +109,14 @@ interface StoredLine {
   item: XeroLineItem;
   /** Line amount in 10^-exponent units. */
   amount: bigint;
+  /** The line's tax, rounded on the line (Xero's line-level rounding), in the same units. */
+  tax?: bigint;
+}
+
+/** What the customer owes for an invoice's lines: their amounts, plus the tax when it is added on top. */
+function linesTotal(inv: { lineAmountTypes: string; lines: StoredLine[] }): bigint {
+  const amounts = inv.lines.reduce((s, l) => s + l.amount, 0n);
+  return inv.lineAmountTypes === 'Exclusive' ? amounts + inv.lines.reduce((s, l) => s + (l.tax ?? 0n), 0n) : amounts;
 }
 
 interface StoredPayment {
@@ -261,6 +276,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
   const webhookKey = options.webhookKey ?? 'xero-sandbox-webhook-key';
   const accessToken = options.accessToken ?? 'xero-sandbox-access-token';
   const accountCodes = options.accountCodes ?? ['200', '260'];
+  const taxRates = structuredClone(options.taxRates ?? XERO_NO_TAX_RATES);
   const latencyMs = options.latencyMs ?? 0;
 
   let counter = 0;
@@ -342,7 +358,9 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
 
   function renderInvoice(o: Org, inv: StoredInvoice, summary = false) {
     const contact = o.contacts.get(inv.contactId);
-    const subTotal = inv.lines.reduce((s, l) => s + l.amount, 0n);
+    const totalTax = inv.lines.reduce((s, l) => s + (l.tax ?? 0n), 0n);
+    const total = linesTotal(inv);
+    const subTotal = total - totalTax;
     const paid = inv.payments.reduce((s, p) => s + p.amount, 0n);
     const voided = inv.status === 'VOIDED' || inv.status === 'DELETED';
     const body: XeroInvoice & { DateString: string; DueDateString?: string } = {
@@ -363,7 +381,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       CreditNotes: [],
       Prepayments: [],
       Overpayments: [],
-      AmountDue: money(voided ? 0n : subTotal - paid, inv.currency),
+      AmountDue: money(voided ? 0n : total - paid, inv.currency),
       AmountPaid: money(paid, inv.currency),
       AmountCredited: 0,
       CurrencyRate: 1,
@@ -387,8 +405,8 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       LineAmountTypes: inv.lineAmountTypes,
       LineItems: summary ? undefined : inv.lines.map((l) => l.item),
       SubTotal: money(subTotal, inv.currency),
-      TotalTax: 0,
-      Total: money(subTotal, inv.currency),
+      TotalTax: money(totalTax, inv.currency),
+      Total: money(total, inv.currency),
       UpdatedDateUTC: toXeroMsDate(inv.updatedAt),
       CurrencyCode: inv.currency as XeroCurrencyCode,
     };
@@ -563,6 +581,28 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     return { item, amount };
   }
 
+  /** A line's tax under its TaxType (validated against the organisation's rates), written onto the line item. */
+  function lineTax(l: StoredLine, types: string, currency: string, errors: string[]): bigint {
+    const type = l.item.TaxType;
+    if (types === 'NoTax' || l.item.LineAmount === undefined) {
+      l.item.TaxAmount = 0;
+      return 0n;
+    }
+    const rate = type ? taxRates.find((r) => r.TaxType === type) : undefined;
+    if (type && (!rate || rate.Status !== 'ACTIVE' || rate.CanApplyToRevenue === false)) {
+      errors.push(`The TaxType code '${type}' does not exist or cannot be used with this type of transaction.`);
+      return 0n;
+    }
+    const ppm = BigInt(Math.round((rate?.EffectiveRate ?? 0) * 10_000));
+    const d = types === 'Inclusive' ? 1_000_000n + ppm : 1_000_000n;
+    const n = l.amount * ppm;
+    const a = n < 0n ? -n : n;
+    const q = (a * 2n + d) / (d * 2n);
+    const tax = n < 0n ? -q : q;
+    l.item.TaxAmount = unscaled(tax, currencyExponent(currency));
+    return tax;
+  }
+
   function createInvoice(o: Org, raw: XeroInvoice, unitdp: number): { invoice?: StoredInvoice; errors: string[] } {
     const errors: string[] = [];
     if (raw.Type !== 'ACCREC') errors.push('The sandbox keeps sales invoices only (Type ACCREC).');
@@ -603,7 +643,9 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         }
       }
     }
-    const total = lines.reduce((s, l) => s + l.amount, 0n);
+    const lineAmountTypes = raw.LineAmountTypes ?? 'Exclusive';
+    for (const l of lines) l.tax = lineTax(l, lineAmountTypes, currency, errors);
+    const total = linesTotal({ lineAmountTypes, lines });
     if (total < 0n) errors.push('The document total cannot be negative.');
     if (errors.length > 0) return { errors };
     const id = nextId('1e000000');
@@ -616,7 +658,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       status: status as XeroInvoiceStatus,
       date,
       currency,
-      lineAmountTypes: raw.LineAmountTypes ?? 'Exclusive',
+      lineAmountTypes,
       lines,
       payments: [],
       updatedAt: now(),
@@ -734,6 +776,9 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         };
       }
     }
+    if (extra === undefined && collection === 'TaxRates' && method === 'GET' && !id) {
+      return { operation: 'getTaxRates', status: 200, body: { ...envelope(), TaxRates: structuredClone(taxRates) } };
+    }
     if (extra === undefined && collection === 'Invoices') {
       if (method === 'GET' && !id) return { operation: 'getInvoices', status: 200, body: getInvoices(o, q, ims) };
       if (method === 'GET' && id) {
@@ -763,6 +808,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       'GET Invoices': 'getInvoices',
       'GET Invoices/': 'getInvoice',
       'PUT Invoices': 'createInvoices',
+      'GET TaxRates': 'getTaxRates',
     };
     return table[`${method} ${collection}${id ? '/' : ''}`] ?? 'unknown';
   }
@@ -1088,7 +1134,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       if (inv.status !== 'AUTHORISED')
         throw new Error(`Xero takes payments on AUTHORISED invoices only (${inv.status})`);
       const exp = currencyExponent(inv.currency);
-      const due = inv.lines.reduce((s, l) => s + l.amount, 0n) - inv.payments.reduce((s, p) => s + p.amount, 0n);
+      const due = linesTotal(inv) - inv.payments.reduce((s, p) => s + p.amount, 0n);
       const amount = payment.amount === undefined ? due : scaled(payment.amount, exp);
       if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot pay ${payment.amount} of ${due}`);
       const on = payment.on ?? formatDay(now());
