@@ -36,6 +36,11 @@ export function RenewalSettings({
   const set = (patch: Obj) => onChange({ ...r, ...patch });
   const reminders = Array.isArray(r.reminderDays) ? r.reminderDays.join(', ') : '';
   const text = (v: unknown) => (typeof v === 'string' ? v : '');
+  // The server names one reminder by its index (renewals.reminderDays[1]); the input holds them all.
+  const reminderError =
+    ['renewals.reminderDays', ...[0, 1, 2, 3, 4].map((i) => `renewals.reminderDays[${i}]`)]
+      .map(errorAt)
+      .find((e) => e.error) ?? {};
   return (
     <Flex direction="column" gap="sm" testId="renewal-settings">
       <Divider />
@@ -65,7 +70,7 @@ export function RenewalSettings({
                 .map((x) => (/^\d+$/.test(x) ? Number(x) : x)),
             })
           }
-          {...errorAt('renewals.reminderDays')}
+          {...reminderError}
         />
       </Flex>
       <Toggle
