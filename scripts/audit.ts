@@ -105,7 +105,7 @@ async function openDemo(config: AppConfig): Promise<{ db: Db; portalId: number; 
   const logger = pino({ level: 'silent' });
   const demo = await startDemoSandboxes(config, logger);
   const app = await compose(demo.config, logger, {
-    workers: false,
+    workers: true,
     hubspotBudget: { requests: 1000, perMs: 1000, maxConcurrent: 10 },
     financeConfig: demo.financeConfig,
   });
