@@ -206,6 +206,17 @@ async function exercise(): Promise<{ calls: StripeSandboxCall[]; delivered: unkn
   const a = await stripe.createInvoice(invoice, 'k-a');
   clock = new Date('2026-03-02T09:00:01Z');
   const b = await stripe.createInvoice({ ...invoice, reference: 'rh-2' }, 'k-b');
+  // Tax: the account's rates, then an invoice whose lines carry them (line taxes and total_taxes in the answers).
+  const vat = sandbox.createTaxRate({ display_name: 'VAT', percentage: 19, inclusive: false, country: 'DE' });
+  await stripe.taxSetup?.();
+  await stripe.createInvoice(
+    {
+      ...invoice,
+      reference: 'rh-tax',
+      lines: invoice.lines.map((l) => ({ ...l, tax: { code: vat.id, ratePercent: 19, inclusive: false } })),
+    },
+    'k-tax',
+  );
   clock = new Date('2026-03-02T09:00:02Z');
   const c = await stripe.createInvoice({ ...invoice, reference: 'rh-3', status: 'draft' }, 'k-c2');
   sandbox.payInvoice(a.id, '2026-03-10');
@@ -243,6 +254,25 @@ describe('Stripe contract (sandbox objects against Stripe’s fixtures3.json)', 
       expect([...problems]).toEqual([]);
     });
   }
+
+  it('the sandbox’s tax rate has every field of Stripe’s tax_rate fixture, and taxed lines carry their taxes', () => {
+    const rates = run.calls.flatMap((c) =>
+      ((c.responseBody as { object?: string; data?: Array<Record<string, unknown>> })?.object === 'list'
+        ? ((c.responseBody as { data: Array<Record<string, unknown>> }).data ?? [])
+        : []
+      ).filter((o) => o.object === 'tax_rate'),
+    );
+    expect(rates.length).toBeGreaterThan(0);
+    const fixture = fixtures.tax_rate as Record<string, unknown>;
+    for (const r of rates) for (const key of Object.keys(fixture)) expect(Object.keys(r)).toContain(key);
+    const lines = run.calls.flatMap((c) => objectsIn(c.responseBody)).filter((o) => o.kind === 'line_item');
+    const taxed = lines.filter((o) => ((o.value as { taxes?: unknown[] }).taxes ?? []).length > 0);
+    expect(taxed.length).toBeGreaterThan(0);
+    expect((taxed[0]?.value as { taxes: Array<{ amount: number; type: string }> }).taxes[0]).toMatchObject({
+      amount: 19_000,
+      type: 'tax_rate_details',
+    });
+  });
 
   it('the check has teeth: a missing field, a wrong type or a null the SDK forbids is reported', () => {
     const customer = objectsIn(run.calls.map((c) => c.responseBody)).find((o) => o.kind === 'customer')?.value ?? {};

@@ -17,7 +17,7 @@
  */
 import { createHash } from 'node:crypto';
 import type Stripe from 'stripe';
-import type { FinanceCapabilities } from '../../../billing/capabilities.js';
+import type { BooksTaxSetup, FinanceCapabilities } from '../../../billing/capabilities.js';
 import { STRIPE_CAPABILITIES } from '../../../billing/vendor-capabilities.js';
 import type { InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice, CustomerDraft, FinanceCustomer, FinanceSystem, InvoiceDraft } from '../port.js';
@@ -71,6 +71,29 @@ export function createStripeFinanceSystem(options: StripeFinanceSystemOptions): 
   const stripe = 'stripe' in options ? options.stripe : stripeFromKey(options.secretKey, { baseUrl: options.baseUrl });
   const livemode = 'stripe' in options ? (options.livemode ?? false) : isLiveKey(options.secretKey);
   const now = options.now ?? (() => new Date());
+
+  let taxSetup: Promise<BooksTaxSetup> | undefined;
+  /** The account's active tax rates, read once per adapter (a billing run). Stripe rounds tax on each line and
+   * each rate says whether it is inclusive, so one invoice may mix both. */
+  function loadTaxSetup(): Promise<BooksTaxSetup> {
+    taxSetup ??= guard(async () => {
+      const codes: BooksTaxSetup['codes'] = [];
+      for await (const r of stripe.taxRates.list({ active: true, limit: 100 })) {
+        const where = r.jurisdiction ?? r.country;
+        codes.push({
+          code: r.id,
+          name: where ? `${r.display_name} ${where}` : r.display_name,
+          ratePercent: r.percentage,
+          inclusive: r.inclusive,
+        });
+      }
+      return { mode: 'codes' as const, codes, rounding: 'per_line' as const, mixedInclusive: true };
+    }).catch((e: unknown) => {
+      taxSetup = undefined;
+      throw e;
+    });
+    return taxSetup;
+  }
 
   async function guard<T>(work: () => Promise<T>): Promise<T> {
     try {
@@ -195,7 +218,9 @@ export function createStripeFinanceSystem(options: StripeFinanceSystemOptions): 
     },
 
     async createInvoice(draft: InvoiceDraft, idempotencyKey: string): Promise<CreatedInvoice> {
-      const plan = invoiceDraftToStripe(draft, options);
+      // Lines with tax are checked against the account's rates before anything is written.
+      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
+      const plan = invoiceDraftToStripe(draft, { ...options, ...(tax ? { tax } : {}) });
       return guard(async () => {
         const invoice = await stripe.invoices.create(plan.invoice, {
           idempotencyKey: stripeIdempotencyKey(idempotencyKey, ':invoice'),
@@ -216,6 +241,10 @@ export function createStripeFinanceSystem(options: StripeFinanceSystemOptions): 
           : await stripe.invoices.retrieve(invoice.id);
         return stripeInvoiceToCreated(final);
       });
+    },
+
+    taxSetup() {
+      return loadTaxSetup();
     },
 
     findInvoiceByReference(customerId: string, reference: string) {

@@ -14,6 +14,8 @@
  * - `memo` → the invoice `description` (Stripe's memo).
  */
 import type Stripe from 'stripe';
+import type { BooksTaxSetup } from '../../../billing/capabilities.js';
+import { describeTaxCode, findTaxCode, nearestTaxCodes } from '../../../billing/tax.js';
 import { parseDay } from '../../../core/dates.js';
 import { formatMoney } from '../../../core/money.js';
 import type { InvoiceDraft } from '../port.js';
@@ -31,6 +33,29 @@ export interface StripeInvoicePlan {
 export interface StripeInvoiceSettings {
   /** Name of the invoice custom field carrying the PO number; Stripe allows up to 40 characters. */
   poFieldName?: string;
+  /** The account's tax rates (adapter `taxSetup`): each line's code is checked against them (by id or display
+   * name) and sent as `tax_rates`. Without it a line's code is sent as given. */
+  tax?: BooksTaxSetup;
+}
+
+/** The Stripe tax rate id of a line's tax treatment. Stripe Tax (automatic) is not used: rates are explicit. */
+function taxRateOf(
+  tax: NonNullable<InvoiceDraft['lines'][number]['tax']>,
+  index: number,
+  settings: StripeInvoiceSettings,
+): string {
+  if (tax.code === 'automatic') {
+    throw invalid(
+      `line ${index + 1}: automatic tax (Stripe Tax) is not supported yet; name one of the account's tax rates (txr_…)`,
+    );
+  }
+  if (!settings.tax) return tax.code;
+  const found = findTaxCode(tax.code, settings.tax.codes);
+  if (found) return found.code;
+  const near = nearestTaxCodes(tax.code, tax.ratePercent, settings.tax.codes);
+  throw invalid(
+    `line ${index + 1} tax rate "${tax.code}" is not one of this Stripe account's active tax rates${near.length ? `; the nearest: ${near.map(describeTaxCode).join('; ')}` : ''}`,
+  );
 }
 
 function invalid(message: string): FinanceError {
@@ -84,6 +109,7 @@ export function invoiceDraftToStripe(draft: InvoiceDraft, settings: StripeInvoic
     if (line.periodStart && line.periodEnd) {
       item.period = { start: unix(line.periodStart), end: unix(line.periodEnd) };
     }
+    if (line.tax) item.tax_rates = [taxRateOf(line.tax, i, settings)];
     return item;
   });
   return { invoice, items, finalize: draft.status === 'issued' };

@@ -46,6 +46,14 @@ export interface StripeSandboxOptions {
   /** Each request takes this long (so concurrent requests overlap, e.g. to hit an in-flight idempotency key). */
   latencyMs?: number;
   now?: () => Date;
+  /** Tax rates the account has (Dashboard → Tax rates), created with ids txr_…; `createTaxRate` adds more. */
+  taxRates?: Array<{
+    display_name: string;
+    percentage: number;
+    inclusive: boolean;
+    country?: string;
+    description?: string;
+  }>;
 }
 
 export interface StripeSandboxCall {
@@ -167,6 +175,7 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
   const searchVersions = new Map<string, Array<{ visibleAt: number; customer: WireCustomer }>>();
   const invoices = new Map<string, WireInvoice>();
   const invoiceItems = new Map<string, WireInvoiceItem>();
+  const taxRates = new Map<string, Stripe.TaxRate>();
   const events: WireEvent[] = [];
   let delivered = 0;
   const idempotency = new Map<
@@ -202,13 +211,55 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
     searchVersions.set(c.id, versions);
   }
 
+  /** Tax of one line under one rate, rounded on the line (half away from zero), as Stripe does for tax rates. */
+  function lineTax(amount: number, rate: Stripe.TaxRate): number {
+    const ppm = BigInt(Math.round(rate.percentage * 10_000));
+    const d = rate.inclusive ? 1_000_000n + ppm : 1_000_000n;
+    const n = BigInt(amount) * ppm;
+    const a = n < 0n ? -n : n;
+    const q = (a * 2n + d) / (d * 2n);
+    return Number(n < 0n ? -q : q);
+  }
+
   function recompute(inv: WireInvoice) {
     const subtotal = inv.lines.data.reduce((s, l) => s + l.amount, 0);
+    const totals = new Map<string, { amount: number; taxable: number; inclusive: boolean }>();
+    let exclusiveTax = 0;
+    let inclusiveTax = 0;
+    for (const line of inv.lines.data) {
+      const itemId = line.parent?.invoice_item_details?.invoice_item;
+      const rates = (itemId ? invoiceItems.get(itemId)?.tax_rates : undefined) ?? [];
+      line.taxes = rates.map((rate) => {
+        const amount = lineTax(line.amount, rate);
+        if (rate.inclusive) inclusiveTax += amount;
+        else exclusiveTax += amount;
+        const taxable = rate.inclusive ? line.amount - amount : line.amount;
+        const t = totals.get(rate.id) ?? { amount: 0, taxable: 0, inclusive: rate.inclusive };
+        totals.set(rate.id, { ...t, amount: t.amount + amount, taxable: t.taxable + taxable });
+        return {
+          amount,
+          tax_behavior: rate.inclusive ? ('inclusive' as const) : ('exclusive' as const),
+          tax_rate_details: { tax_rate: rate.id },
+          taxability_reason: 'standard_rated' as const,
+          taxable_amount: taxable,
+          type: 'tax_rate_details' as const,
+        };
+      });
+    }
+    inv.total_taxes = [...totals.entries()].map(([id, t]) => ({
+      amount: t.amount,
+      tax_behavior: t.inclusive ? ('inclusive' as const) : ('exclusive' as const),
+      tax_rate_details: { tax_rate: id },
+      taxability_reason: 'standard_rated' as const,
+      taxable_amount: t.taxable,
+      type: 'tax_rate_details' as const,
+    }));
+    const total = subtotal + exclusiveTax;
     inv.subtotal = subtotal;
-    inv.subtotal_excluding_tax = subtotal;
-    inv.total = subtotal;
-    inv.total_excluding_tax = subtotal;
-    inv.amount_due = Math.max(0, subtotal);
+    inv.subtotal_excluding_tax = subtotal - inclusiveTax;
+    inv.total = total;
+    inv.total_excluding_tax = total - exclusiveTax - inclusiveTax;
+    inv.amount_due = Math.max(0, total);
     inv.amount_remaining = Math.max(0, inv.amount_due - inv.amount_paid);
   }
 
@@ -436,6 +487,50 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
     return inv;
   }
 
+  /** `tax_rates[]` of an invoice item: ids of active rates of this account, or a refusal naming the parameter. */
+  function taxRatesOf(p: Record<string, FormValue>): Stripe.TaxRate[] {
+    const raw = p.tax_rates;
+    if (raw === undefined || raw === '') return [];
+    const ids = Array.isArray(raw) ? raw : typeof raw === 'object' ? Object.values(raw) : [raw];
+    return ids.map((id, i) => {
+      const rate = typeof id === 'string' ? taxRates.get(id) : undefined;
+      if (!rate) throw invalid(`No such tax rate: '${String(id)}'`, `tax_rates[${i}]`);
+      if (!rate.active) throw invalid(`Tax rate ${rate.id} is archived and cannot be applied.`, `tax_rates[${i}]`);
+      return clone(rate);
+    });
+  }
+
+  function createTaxRate(p: {
+    display_name: string;
+    percentage: number;
+    inclusive: boolean;
+    country?: string;
+    description?: string;
+  }): Stripe.TaxRate {
+    const rate: Stripe.TaxRate = {
+      id: nextId('txr'),
+      object: 'tax_rate',
+      active: true,
+      country: p.country ?? null,
+      created: seconds(),
+      description: p.description ?? null,
+      display_name: p.display_name,
+      effective_percentage: p.percentage,
+      flat_amount: null,
+      inclusive: p.inclusive,
+      jurisdiction: p.country ?? null,
+      jurisdiction_level: null,
+      livemode: false,
+      metadata: {},
+      percentage: p.percentage,
+      rate_type: 'percentage',
+      state: null,
+      tax_type: 'vat',
+    };
+    taxRates.set(rate.id, rate);
+    return rate;
+  }
+
   function attachItem(inv: WireInvoice, item: WireInvoiceItem) {
     item.invoice = inv.id;
     inv.lines.data.push(lineFor(item, nextId('il')));
@@ -452,6 +547,7 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
       'invoice',
       'metadata',
       'period',
+      'tax_rates',
     ]);
     const customerId = str(p, 'customer');
     if (!customerId) throw invalid('Missing required param: customer.', 'customer', 'parameter_missing');
@@ -509,7 +605,7 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
       proration: false,
       quantity: 1,
       quantity_decimal: '1',
-      tax_rates: [],
+      tax_rates: taxRatesOf(p),
       test_clock: null,
     };
     invoiceItems.set(item.id, item);
@@ -680,6 +776,12 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
         return markUncollectible(id, key);
       }
     }
+    if (resource === 'tax_rates' && method === 'GET' && !id) {
+      only(p, ['active', 'limit', 'starting_after', 'expand']);
+      const active = str(p, 'active');
+      const list = [...taxRates.values()].filter((r) => active === undefined || String(r.active) === active);
+      return page(list, p, '/v1/tax_rates');
+    }
     if (resource === 'invoiceitems') {
       if (method === 'POST' && !id) return createInvoiceItem(p, key);
       if (method === 'GET' && id) {
@@ -833,6 +935,8 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
     return Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000);
   }
 
+  for (const r of options.taxRates ?? []) createTaxRate(r);
+
   return {
     handle,
     apiKey: apiKeys[0] as string,
@@ -841,7 +945,18 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
     /** Mutable, so tests can lower the rate or add search lag mid-test. */
     limits,
     calls,
-    state: { customers, invoices, invoiceItems, events },
+    state: { customers, invoices, invoiceItems, events, taxRates },
+
+    /** A tax rate created in the Dashboard (Products → Tax rates). */
+    createTaxRate(p: {
+      display_name: string;
+      percentage: number;
+      inclusive: boolean;
+      country?: string;
+      description?: string;
+    }) {
+      return clone(createTaxRate(p));
+    },
 
     /** A customer created directly (as a person would in the Dashboard). */
     addCustomer(fields: { name?: string; email?: string; metadata?: Record<string, string> }): string {
