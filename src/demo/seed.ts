@@ -278,7 +278,7 @@ export async function seedDemo(
   {
     const renewal = plusDays(today, DEFAULT_RENEWAL_SETTINGS.leadDays);
     const d = addDeal(
-      'Globex',
+      'Wonka Industries',
       'annual platform',
       'contractsent',
       12000,
@@ -286,10 +286,10 @@ export async function seedDemo(
     );
     const deal = hubspot.get('deals', d.id);
     if (deal) deal.properties.hubspot_owner_id = hubspot.addOwner({ email: 'riley.rep@vendor.example' });
-    await throughSales(d, 'Globex');
+    await throughSales(d, 'Wonka Industries');
     const start = plusMonths(renewal, -12);
     await save('csm', await view('csm', d.id), 1, {
-      ...financeValues('Globex', 'subscription', start),
+      ...financeValues('Wonka Industries', 'subscription', start),
       renewalDate: renewal,
     });
     const s = await submit('csm', await view('csm', d.id), 1);
