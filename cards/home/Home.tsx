@@ -22,7 +22,7 @@ import type { RevenueReadinessReport } from '../../src/metrics/revenue-readiness
 import { days, instant, money, percent } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
-import { MonthlyAuditLink } from './MonthlyAudit.js';
+import { MonthlyAuditSection } from './MonthlyAudit.js';
 import { STRINGS } from './strings.js';
 
 /** The contract keeps the report's parts loose; their shape is the metrics core's report type. */
@@ -54,7 +54,6 @@ function MetricsBody({ report }: { report: RevenueReadinessReport }) {
     <Flex direction="column" gap="xs">
       <Heading>{STRINGS.title}</Heading>
       <Text variant="microcopy">{STRINGS.asOf(instant(report.generatedAt), report.timeZone)}</Text>
-      <MonthlyAuditLink />
     </Flex>
   );
   if (nothing) {
@@ -209,6 +208,7 @@ function MetricsBody({ report }: { report: RevenueReadinessReport }) {
           </Flex>
         </Tile>
       ))}
+      <MonthlyAuditSection />
       <Divider />
     </Flex>
   );

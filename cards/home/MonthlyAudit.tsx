@@ -1,5 +1,6 @@
 import {
   BarChart,
+  Button,
   Flex,
   Heading,
   LineChart,
@@ -15,7 +16,6 @@ import {
   Text,
   Tile,
 } from '@hubspot/ui-extensions';
-import { PageLink } from '@hubspot/ui-extensions/pages';
 import { format, subMonths } from 'date-fns';
 import { useState } from 'react';
 import type { MonthlyAuditView } from '../../src/api/contracts.js';
@@ -25,8 +25,10 @@ import { useBackend } from '../shared/use-backend.js';
 
 /** Every text of the monthly audit page, in one place so it can be translated later. */
 export const AUDIT_STRINGS = {
-  link: 'Monthly audit',
-  back: 'Back to revenue readiness',
+  heading: 'Monthly audit',
+  intro:
+    'Handoffs, late invoices, manual corrections, bad-debt post-mortems and the overdue and DSO trend, month by month.',
+  open: 'Open the monthly audit',
   loading: 'Loading the monthly audit…',
   loadErrorTitle: 'The monthly audit could not be loaded',
   title: (month: string) => `Monthly audit — ${month}`,
@@ -76,12 +78,32 @@ export function recentMonths(now: Date, count = 12): Array<{ label: string; valu
   });
 }
 
-/** A link from the home page to the audit page. */
-export function MonthlyAuditLink() {
-  return <PageLink to="/audit">{S.link}</PageLink>;
+/**
+ * The home page's monthly audit: closed until asked for, so loading the home page stays one backend call; open, one
+ * `getMonthlyAudit` call per month chosen.
+ */
+export function MonthlyAuditSection() {
+  const [open, setOpen] = useState(false);
+  return (
+    <Tile testId="monthly-audit">
+      <Flex direction="column" gap="sm">
+        <Heading>{S.heading}</Heading>
+        {open ? (
+          <MonthlyAudit />
+        ) : (
+          <Flex direction="column" gap="xs">
+            <Text>{S.intro}</Text>
+            <Button onClick={() => setOpen(true)} testId="open-audit">
+              {S.open}
+            </Button>
+          </Flex>
+        )}
+      </Flex>
+    </Tile>
+  );
 }
 
-/** The monthly audit page: one `getMonthlyAudit` call per month chosen. */
+/** The monthly audit of a chosen month: one `getMonthlyAudit` call per month chosen. */
 export function MonthlyAudit() {
   const [months] = useState(() => recentMonths(new Date()));
   const [month, setMonth] = useState(months[0]?.value ?? '');
@@ -99,7 +121,6 @@ export function MonthlyAudit() {
   );
   return (
     <Flex direction="column" gap="md">
-      <PageLink to="/">{S.back}</PageLink>
       {picker}
       {state.status === 'loading' ? (
         <LoadingView label={S.loading} />

@@ -1,5 +1,14 @@
-import { BarChart, LineChart, LoadingSpinner, Select, StatisticsItem, Table, TableRow } from '@hubspot/ui-extensions';
-import { PageLink } from '@hubspot/ui-extensions/pages';
+import {
+  BarChart,
+  Button,
+  LineChart,
+  LoadingSpinner,
+  Select,
+  StatisticsItem,
+  Table,
+  TableRow,
+  Tile,
+} from '@hubspot/ui-extensions';
 import { createRenderer } from '@hubspot/ui-extensions/testing';
 import { beforeEach, describe, expect, it } from '@jest/globals';
 import { Home } from '../../cards/home/Home.js';
@@ -55,7 +64,7 @@ beforeEach(() => {
 
 const stat = (r: ReturnType<typeof createRenderer>, label: string) => r.find(StatisticsItem, { label }).props.number;
 
-describe('MonthlyAudit page', () => {
+describe('MonthlyAudit on the app home page', () => {
   it('offers the last twelve months, newest first', () => {
     const months = recentMonths(NOW);
     expect(months).toHaveLength(12);
@@ -94,13 +103,25 @@ describe('MonthlyAudit page', () => {
     expect(backend.calls[1]?.body).toEqual({ month: '2026-02' });
   });
 
-  it('the home page links to it', async () => {
+  it('sits on the home page closed, so the home page still loads with one call, and opens on request', async () => {
     backend.answer('getMetrics', {
-      body: JSON.parse(JSON.stringify(revenueReadiness({}, { now: NOW, timeZone: 'UTC' }))),
+      body: JSON.parse(
+        JSON.stringify(
+          revenueReadiness(
+            { handoffEvents: [{ handoffId: 'h1', kind: 'submitted', at: '2026-04-01T09:00:00Z' }] },
+            { now: NOW, timeZone: 'UTC' },
+          ),
+        ),
+      ),
     });
+    backend.answer('getMonthlyAudit', { body: view() });
     const r = createRenderer('pages');
     r.render(<Home />);
     await r.waitFor(() => expect(r.maybeFind(LoadingSpinner)).toBeNull());
-    expect(r.find(PageLink).props.to).toBe('/audit');
+    expect(backend.calls.map((c) => c.name)).toEqual(['getMetrics']);
+    expect(r.maybeFind(Tile, { testId: 'monthly-audit' })).not.toBeNull();
+    fire(r.findByTestId(Button, 'open-audit'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(BarChart, { testId: 'audit-rejections-chart' })).not.toBeNull());
+    expect(backend.callsTo('getMonthlyAudit')).toHaveLength(1);
   });
 });
