@@ -36,6 +36,7 @@ import type { AuditEvent, StoredHandoff } from '../store/portal-store.js';
 import { correctionViewsOf } from './corrections.js';
 import { type DealContext, loadDealContext } from './deal-context.js';
 import { billingView, handoffCard, permissionsFor } from './handoff-view.js';
+import { planWithLineItemTax } from './line-item-tax.js';
 import type { AppServices } from './services.js';
 
 type Ctx = HandlerContext<AppServices>;
@@ -204,7 +205,8 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
     },
     handoffs: cards,
     billing: billingView({
-      plan: deal.values.billingPlan,
+      // A line item whose tax cannot be read leaves the plan as stated; starting billing refuses it by name.
+      plan: await planWithLineItemTax(ctx.services.crm, deal.values.billingPlan).catch(() => deal.values.billingPlan),
       acceptanceDate: billingHandoff?.decidedAt
         ? todayIn(settings.timeZone, new Date(billingHandoff.decidedAt))
         : undefined,
@@ -440,7 +442,7 @@ async function startBilling(ctx: Ctx, loaded: Loaded, stored: StoredHandoff): Pr
   const template = loaded.handoffs.find((h) => h.stored.handoff.id === handoff.id)?.template;
   // The template's default tax is fixed into the plan billing setup keeps, so later template edits change nothing synced.
   const plan = withTemplateTax(
-    loaded.deal.values.billingPlan,
+    await planWithLineItemTax(ctx.services.crm, loaded.deal.values.billingPlan),
     template?.defaultTax,
   ) as typeof loaded.deal.values.billingPlan;
   const schedule = generateSchedule(plan, { acceptanceDate: todayIn(ctx.services.settings.timeZone, ctx.now) });
