@@ -11,6 +11,7 @@ import type {
   SubmitHandoffInput,
   SyncBillingSetupInput,
 } from '../api/contracts.js';
+import type { BooksTaxSetup } from '../billing/capabilities.js';
 import { generateSchedule } from '../billing/schedule.js';
 import { withTemplateTax } from '../billing/tax.js';
 import { todayIn } from '../core/dates.js';
@@ -78,8 +79,27 @@ function ordered(templates: HandoffTemplate[]): HandoffTemplate[] {
   return [...templates].sort((a, b) => rank(a) - rank(b) || a.id.localeCompare(b.id));
 }
 
-function evaluate(ctx: Ctx, template: HandoffTemplate, values: HandoffDataInput, financeSystem: string | null) {
-  const caps = financeSystem ? ctx.services.capabilities(financeSystem as 'quickbooks' | 'xero' | 'stripe') : undefined;
+/** Values whose billing plan takes the template's default tax where it states none (as billing will). */
+function withDefaultTax(values: HandoffDataInput, template: HandoffTemplate): HandoffDataInput {
+  if (!template.defaultTax || !values.billingPlan) return values;
+  return {
+    ...values,
+    billingPlan: withTemplateTax(values.billingPlan, template.defaultTax) as HandoffDataInput['billingPlan'],
+  };
+}
+
+function evaluate(
+  ctx: Ctx,
+  template: HandoffTemplate,
+  values: HandoffDataInput,
+  financeSystem: string | null,
+  taxSetup?: BooksTaxSetup,
+) {
+  const known = financeSystem
+    ? ctx.services.capabilities(financeSystem as 'quickbooks' | 'xero' | 'stripe')
+    : undefined;
+  // The books' tax codes as last read, so a tax code they lack is caught before signature.
+  const caps = known && taxSetup ? { ...known, tax: taxSetup } : known;
   return evaluateHandoff(template, values, {
     now: ctx.now,
     timeZone: ctx.services.settings.timeZone,
@@ -128,7 +148,17 @@ async function load(ctx: Ctx, dealId: string): Promise<Loaded> {
         template = (await store.templates.get(latestTemplate.id, stored.handoff.templateVersion)) ?? latestTemplate;
       }
     }
-    handoffs.push({ stored, template, evaluation: evaluate(ctx, template, deal.values, connection?.system ?? null) });
+    handoffs.push({
+      stored,
+      template,
+      evaluation: evaluate(
+        ctx,
+        template,
+        withDefaultTax(deal.values, template),
+        connection?.system ?? null,
+        connection?.taxSetup,
+      ),
+    });
   }
   return { deal, templates, handoffs };
 }

@@ -153,7 +153,7 @@ export async function runBillingSetup(
     } catch {
       throw new SetupProblem('The billing plan or schedule stored with this setup is not valid; start billing again');
     }
-    const { finance } = await deps.gateway.forPortal(job.portalId, {
+    const { finance, connection } = await deps.gateway.forPortal(job.portalId, {
       system: setup.system,
       subject: setup.id,
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
@@ -161,7 +161,11 @@ export async function runBillingSetup(
 
     // Before anything is written: a tax code the books lack stops the setup here, with nothing synced.
     step = 'tax';
-    if (steps.get('schedule')?.status !== 'done') await checkBooksTax(plan, finance);
+    if (steps.get('schedule')?.status !== 'done') {
+      await checkBooksTax(plan, finance, (tax) =>
+        store.finance.rememberTaxSetup(setup.system, connection.tenantId, tax),
+      );
+    }
 
     step = 'customer';
     const customer = await customerStep(

@@ -1,3 +1,4 @@
+import type { BooksTaxSetup } from '../billing/capabilities.js';
 import { checkFeasibility } from '../billing/feasibility.js';
 import { dueDate as dueDateFor } from '../billing/payment-terms.js';
 import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
@@ -126,9 +127,15 @@ export function invoiceDraftOf(
  * person fixes. Reads the books' tax setup only when the plan carries tax.
  * @example await checkBooksTax(plan, finance)
  */
-export async function checkBooksTax(plan: BillingPlan, finance: FinanceSystem): Promise<void> {
+export async function checkBooksTax(
+  plan: BillingPlan,
+  finance: FinanceSystem,
+  remember?: (setup: BooksTaxSetup) => Promise<void>,
+): Promise<void> {
   if (!finance.taxSetup || !(plan.tax || plan.components.some((c) => c.tax))) return;
   const tax = await finance.taxSetup();
+  // Kept for the feasibility check on the card, before the next deal is signed.
+  await remember?.(tax);
   const problems = checkFeasibility(plan, { ...finance.capabilities, tax }).problems.filter(
     (p) => p.blocking && p.code.startsWith('tax_'),
   );

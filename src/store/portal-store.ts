@@ -1,3 +1,5 @@
+import type { BooksTaxSetup } from '../billing/capabilities.js';
+import { TaxSetupSchema } from '../billing/tax-feasibility.js';
 import { DomainError } from '../core/errors.js';
 import type { HandoffEvaluation } from '../handoff/evaluation.js';
 import type { HandoffException } from '../handoff/exceptions.js';
@@ -24,6 +26,8 @@ export interface FinanceConnectionRow {
   status: 'connected' | 'reconnect_needed' | 'disconnected';
   lastError: string | null;
   updatedAt: string;
+  /** The books' tax setup as last read (finance_connections.capabilities.tax), for feasibility before signature. */
+  taxSetup?: BooksTaxSetup;
 }
 
 export interface BillingSetupRow {
@@ -243,12 +247,15 @@ function repositories(db: Db, portalId: number) {
           status: FinanceConnectionRow['status'];
           last_error: string | null;
           updated_at: Date;
+          tax: unknown;
         }>(
-          `SELECT system, tenant_id, status, last_error, updated_at FROM finance_connections
+          `SELECT system, tenant_id, status, last_error, updated_at, capabilities -> 'tax' AS tax FROM finance_connections
            WHERE portal_id = $1 AND status <> 'disconnected' ORDER BY updated_at DESC LIMIT 1`,
           [p],
         );
         const r = rows[0];
+        // A stored setup that no longer parses (an older shape) is ignored: the next billing setup reads it again.
+        const tax = r?.tax ? TaxSetupSchema.safeParse(r.tax) : undefined;
         return r
           ? {
               system: r.system,
@@ -256,8 +263,17 @@ function repositories(db: Db, portalId: number) {
               status: r.status,
               lastError: r.last_error,
               updatedAt: new Date(r.updated_at).toISOString(),
+              ...(tax?.success ? { taxSetup: tax.data as BooksTaxSetup } : {}),
             }
           : null;
+      },
+      /** Remembers the books' tax setup read from the finance system (without touching updated_at). */
+      async rememberTaxSetup(system: FinanceSystemId, tenantId: string, setup: BooksTaxSetup): Promise<void> {
+        await db.query(
+          `UPDATE finance_connections SET capabilities = jsonb_set(capabilities, '{tax}', $4::jsonb)
+           WHERE portal_id = $1 AND system = $2 AND tenant_id = $3`,
+          [p, system, tenantId, JSON.stringify(setup)],
+        );
       },
       /** The finance customer linked to a HubSpot company, if any. */
       async link(

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { checkFeasibility } from '../../src/billing/feasibility.js';
 import type { BillingPlanInput } from '../../src/billing/plan.js';
+import { QUICKBOOKS_CAPABILITIES } from '../../src/billing/vendor-capabilities.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { testDatabases } from '../support/databases.js';
@@ -55,6 +57,13 @@ describe.each(testDatabases())('billing setup with tax on $name', ({ open }) => 
     );
     expect(platform?.TxnTaxDetail?.TotalTax).toBe(200);
     expect(platform?.TotalAmt).toBe(1200);
+    // The books' codes are kept on the connection, so the card's feasibility check knows them before signature.
+    const connection = await portalStore(h.db, PORTAL).finance.connection();
+    expect(connection?.taxSetup?.codes.map((c) => c.code)).toEqual(['2', '4', '6', '8']);
+    const caps = { ...QUICKBOOKS_CAPABILITIES, ...(connection?.taxSetup ? { tax: connection.taxSetup } : {}) };
+    const check = checkFeasibility(ukPlan({ code: 'S20', ratePercent: 20 }), caps);
+    expect(check.feasible).toBe(false);
+    expect(check.problems.find((p) => p.code === 'tax_code_unknown')?.message).toContain('2 (20.0% S, 20%)');
   }, 60_000);
 
   it('refuses a tax code the books lack before writing anything, naming the code and the nearest valid ones', async () => {
