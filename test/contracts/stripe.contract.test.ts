@@ -268,7 +268,8 @@ describe('Stripe contract (sandbox objects against Stripe’s fixtures3.json)', 
     const lines = run.calls.flatMap((c) => objectsIn(c.responseBody)).filter((o) => o.kind === 'line_item');
     const taxed = lines.filter((o) => ((o.value as { taxes?: unknown[] }).taxes ?? []).length > 0);
     expect(taxed.length).toBeGreaterThan(0);
-    expect((taxed[0]?.value as { taxes: Array<{ amount: number; type: string }> }).taxes[0]).toMatchObject({
+    const first = taxed[0]?.value as { taxes: Array<{ amount: number; type: string }> } | undefined;
+    expect(first?.taxes[0]).toMatchObject({
       amount: 19_000,
       type: 'tax_rate_details',
     });

@@ -240,8 +240,8 @@ describe('Xero contract (sandbox and adapter against Xero’s OpenAPI spec)', ()
     const sent = run.calls.find(
       (c) => c.operation === 'createInvoices' && JSON.stringify(c.requestBody).includes('OUTPUT2'),
     );
-    const items = (sent?.requestBody as { Invoices: Array<{ LineItems: Array<{ TaxType?: string }> }> }).Invoices[0]
-      ?.LineItems;
+    const body = sent?.requestBody as { Invoices: Array<{ LineItems: Array<{ TaxType?: string }> }> } | undefined;
+    const items = body?.Invoices[0]?.LineItems;
     expect(items?.map((l) => l.TaxType)).toEqual(['OUTPUT2', 'RROUTPUT', undefined]);
     for (const l of items ?? []) if (l.TaxType) expect(taxTypes).toContain(l.TaxType);
   });

@@ -589,7 +589,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       return 0n;
     }
     const rate = type ? taxRates.find((r) => r.TaxType === type) : undefined;
-    if (type && (!rate || rate.Status !== 'ACTIVE' || rate.CanApplyToRevenue === false)) {
+    if (type && (rate?.Status !== 'ACTIVE' || rate.CanApplyToRevenue === false)) {
       errors.push(`The TaxType code '${type}' does not exist or cannot be used with this type of transaction.`);
       return 0n;
     }
