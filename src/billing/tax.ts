@@ -347,7 +347,14 @@ export interface ScheduleTax {
  * @example scheduleTax(schedule, plan, 'per_invoice')?.gross
  */
 export function scheduleTax(
-  schedule: { contractValue: Money; invoices: ReadonlyArray<{ key: string; total: Money; lines: ReadonlyArray<{ componentIndex: number; amount: Money }> }> },
+  schedule: {
+    contractValue: Money;
+    invoices: ReadonlyArray<{
+      key: string;
+      total: Money;
+      lines: ReadonlyArray<{ componentIndex: number; amount: Money }>;
+    }>;
+  },
   plan: PlanTaxShape,
   rounding: TaxRounding,
 ): ScheduleTax | null {

@@ -3,8 +3,8 @@ import type { FinanceSystemId } from '../integrations/finance/port.js';
 import { correctionsStore } from '../store/corrections-store.js';
 import { financeStore, sweepableConnections, unprocessedFinanceEvents } from '../store/finance-store.js';
 import { type FinanceJobDeps, JOB_KEYS, queueReceivablesRefresh, type ReconciliationJobData } from './finance-jobs.js';
-import { QUEUES } from './queue.js';
 import { postMortemsSafely, sweepBadDebtPostMortems } from './post-mortems.js';
+import { QUEUES } from './queue.js';
 import { dispatchFinanceEvents } from './webhook-dispatch.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { Db } from './db.js';
 
 /**
- * Renewal bookkeeping of one portal (migration 009): the renewal handoff of each contract and renewal date, and
+ * Renewal bookkeeping of one portal (migration 008): the renewal handoff of each contract and renewal date, and
  * the steps taken for it in HubSpot. Every statement filters by the portal id.
  */
 

@@ -4,8 +4,8 @@ import { sql as domainRecords } from './003_domain_records.js';
 import { sql as gate } from './004_gate.js';
 import { sql as financeSync } from './005_finance_sync.js';
 import { sql as backfill } from './006_backfill.js';
-import { sql as corrections } from './008_corrections.js';
-import { sql as renewals } from './009_renewals.js';
+import { sql as corrections } from './007_corrections.js';
+import { sql as renewals } from './008_renewals.js';
 
 /** Every migration in order. Append only: a released migration is never edited, a change is a new one. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -15,8 +15,8 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 4, name: 'gate', sql: gate },
   { version: 5, name: 'finance_sync', sql: financeSync },
   { version: 6, name: 'backfill', sql: backfill },
-  { version: 8, name: 'corrections', sql: corrections },
-  { version: 9, name: 'renewals', sql: renewals },
+  { version: 7, name: 'corrections', sql: corrections },
+  { version: 8, name: 'renewals', sql: renewals },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
