@@ -20,6 +20,7 @@ import type { BillingView, HandoffCard, HandoffView } from '../../src/api/contra
 import { day, instant, money } from '../shared/format.js';
 import type { Backend } from '../shared/use-backend.js';
 import { CorrectionsSection } from './CorrectionsSection.js';
+import { HeldInvoiceActions } from './HeldInvoiceActions.js';
 import { STRINGS } from './strings.js';
 
 const B = STRINGS.billing;
@@ -191,6 +192,9 @@ export function BillingSection({ view, backend }: BillingSectionProps) {
                     <TableCell align="right">{money(inv.total)}</TableCell>
                     <TableCell>
                       {inv.url ? <Link href={{ url: inv.url, external: true }}>{B.open}</Link> : null}
+                      {inv.canCancel || inv.canMarkAccepted ? (
+                        <HeldInvoiceActions view={view} invoice={inv} backend={backend} />
+                      ) : null}
                     </TableCell>
                   </TableRow>
                 ))}

@@ -157,7 +157,7 @@ export const STRINGS = {
     onMilestone: (expected: string) => `On milestone acceptance (expected ${expected})`,
     moreLines: (n: number) => ` (+${n} more ${n === 1 ? 'line' : 'lines'})`,
     creditNote: 'Credit note',
-    createdHeading: 'Invoices in the finance system',
+    createdHeading: 'Invoices (scheduled ones wait here until their date or milestone)',
     invoiceStatus: {
       scheduled: 'Scheduled',
       draft: 'Draft',
@@ -165,6 +165,11 @@ export const STRINGS = {
       cancelled: 'Cancelled',
     },
     open: 'Open',
+    markAccepted: 'Milestone accepted',
+    cancel: 'Cancel invoice',
+    cancelReason: 'Why is it cancelled?',
+    confirmCancel: 'Cancel it',
+    keep: 'Keep it',
     notConnected:
       'No finance system is connected yet; billing setup starts once an admin connects one in the app settings.',
   },

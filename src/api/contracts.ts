@@ -141,6 +141,8 @@ export const BillingViewSchema = z.object({
   /** Why there is no preview (no plan yet, or the plan is invalid). */
   previewNote: z.string().nullable(),
   status: z.enum(['not_started', 'pending', 'running', 'live', 'failed']),
+  /** The handoff whose acceptance started billing setup (null before). */
+  handoffId: z.string().nullable().optional(),
   system: z.enum(['quickbooks', 'xero', 'stripe']).nullable(),
   customerUrl: z.string().nullable(),
   /** The finance system's own error when the setup failed, for a person to act on. */
@@ -152,6 +154,12 @@ export const BillingViewSchema = z.object({
       issueDate: CalendarDaySchema.nullable(),
       total: MoneySchema,
       url: z.string().nullable(),
+      /** The milestone whose acceptance issues this invoice (null for dated invoices). */
+      milestoneId: z.string().nullable().optional(),
+      /** Whether this user may record the milestone's acceptance now (held, not triggered yet). */
+      canMarkAccepted: z.boolean().optional(),
+      /** Whether this user may cancel it (held, not yet in the finance system). */
+      canCancel: z.boolean().optional(),
     }),
   ),
   /** Manual corrections found in the finance system since our sync, newest first. */
@@ -465,6 +473,21 @@ export const SETTINGS_API = {
 } as const;
 
 /** Every backend function the cards call, by name: input and output schemas. */
+export const MarkMilestoneAcceptedInput = z.object({
+  dealId: z.string().trim().min(1, 'is required'),
+  handoffId: z.string().trim().min(1, 'is required'),
+  milestoneId: z.string().trim().min(1, 'is required'),
+  /** The day the customer accepted it; default today in the portal's time zone. */
+  acceptedOn: CalendarDaySchema.optional(),
+});
+
+export const CancelScheduledInvoiceInput = z.object({
+  dealId: z.string().trim().min(1, 'is required'),
+  handoffId: z.string().trim().min(1, 'is required'),
+  invoiceKey: z.string().trim().min(1, 'is required'),
+  reason: z.string().trim().min(1, 'is required').max(1000),
+});
+
 export const API = {
   getHandoffView: { input: GetHandoffViewInput, output: HandoffViewSchema },
   saveHandoffFields: { input: SaveHandoffFieldsInput, output: HandoffViewSchema },
@@ -474,6 +497,8 @@ export const API = {
   decideException: { input: DecideExceptionInput, output: HandoffViewSchema },
   syncBillingSetup: { input: SyncBillingSetupInput, output: HandoffViewSchema },
   acknowledgeCorrection: { input: AcknowledgeCorrectionInput, output: HandoffViewSchema },
+  markMilestoneAccepted: { input: MarkMilestoneAcceptedInput, output: HandoffViewSchema },
+  cancelScheduledInvoice: { input: CancelScheduledInvoiceInput, output: HandoffViewSchema },
   validateHandoff: { input: ValidateHandoffInput, output: ValidationViewSchema },
   getPaymentStatus: { input: GetPaymentStatusInput, output: PaymentStatusViewSchema },
   ...SETTINGS_API,

@@ -246,6 +246,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
       corrections: await correctionViewsOf(ctx, deal.deal.id),
       system: connection?.system ?? null,
       defaultTax: loaded.handoffs.find((h) => h.stored.handoff.id === billingHandoff?.id)?.template.defaultTax,
+      roles: ctx.user.roles,
     }),
     finance: connection
       ? {

@@ -2,6 +2,7 @@ import type { CallingUser } from '../../serverless/handler.js';
 import type { BillingView, FieldView, HandoffCard } from '../api/contracts.js';
 import { BillingPlanSchema } from '../billing/plan.js';
 import { generateSchedule } from '../billing/schedule.js';
+import { BillingScheduleSchema } from '../billing/schedule-model.js';
 import { scheduleTax, TAX_ROUNDING, type TaxTreatment, withTemplateTax } from '../billing/tax.js';
 import { isDomainError } from '../core/errors.js';
 import type { HandoffEvaluation } from '../handoff/evaluation.js';
@@ -11,6 +12,7 @@ import { allowedActions, type Handoff } from '../handoff/lifecycle.js';
 import { slaClock } from '../handoff/sla.js';
 import type { HandoffTemplate } from '../handoff/template.js';
 import type { AuditEvent, BillingSetupRow, ScheduledInvoiceRow } from '../store/portal-store.js';
+import { invoiceActions } from './invoice-actions.js';
 
 /** Roles that fill in handoffs (the sending side); reviewers only review. */
 const EDITOR_ROLES = ['sales', 'customer_success', 'revops'];
@@ -159,6 +161,8 @@ export function billingView(input: {
   corrections?: BillingView['corrections'];
   /** The billing template's default tax, for lines the plan gives none. */
   defaultTax?: TaxTreatment | undefined;
+  /** The viewing user's roles: which invoice actions the card offers. */
+  roles?: ReadonlyArray<string>;
 }): BillingView {
   let preview: BillingView['preview'] = null;
   let previewNote: string | null = null;
@@ -178,23 +182,33 @@ export function billingView(input: {
     }
   }
   const setup = input.setup;
+  const schedule = BillingScheduleSchema.safeParse(setup?.schedule);
+  const milestoneOf = new Map(
+    (schedule.success ? schedule.data.invoices : []).flatMap((i) => (i.milestoneId ? [[i.key, i.milestoneId]] : [])),
+  );
   return {
     preview,
     previewNote,
     status: setup ? setup.status : 'not_started',
+    handoffId: setup?.handoffId ?? null,
     system: setup?.system ?? input.system,
     customerUrl: input.customerUrl,
     error:
       setup?.status === 'failed' && setup.lastError
         ? { message: setup.lastError.message, at: setup.lastError.at }
         : null,
-    invoices: input.invoices.map((i) => ({
-      key: i.key,
-      status: i.status,
-      issueDate: i.issueDate,
-      total: i.total,
-      url: i.url,
-    })),
+    invoices: input.invoices.map((i) => {
+      const milestoneId = milestoneOf.get(i.key) ?? null;
+      return {
+        key: i.key,
+        status: i.status,
+        issueDate: i.issueDate,
+        total: i.total,
+        url: i.url,
+        milestoneId,
+        ...invoiceActions(input.roles ?? [], i, milestoneId),
+      };
+    }),
     ...(input.corrections ? { corrections: input.corrections } : {}),
   };
 }

@@ -1,9 +1,9 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { HandlerContext } from '../../serverless/handler.js';
-import type { HandoffView } from '../api/contracts.js';
+import { CancelScheduledInvoiceInput, type HandoffView, MarkMilestoneAcceptedInput } from '../api/contracts.js';
 import { BillingPlanSchema } from '../billing/plan.js';
 import { BillingScheduleSchema } from '../billing/schedule-model.js';
-import { CalendarDaySchema, todayIn } from '../core/dates.js';
+import { todayIn } from '../core/dates.js';
 import { DomainError } from '../core/errors.js';
 import { JOB_KEYS } from '../jobs/finance-jobs.js';
 import { QUEUES } from '../jobs/queue.js';
@@ -11,6 +11,7 @@ import { milestoneTrigger } from '../jobs/scheduled-invoices.js';
 import { financeStore } from '../store/finance-store.js';
 import type { BillingSetupRow } from '../store/portal-store.js';
 import { getHandoffView } from './handoff-service.js';
+import { DELIVERY_ROLES, FINANCE_ROLES } from './invoice-actions.js';
 import type { AppServices } from './services.js';
 
 type Ctx = HandlerContext<AppServices>;
@@ -21,10 +22,7 @@ type Ctx = HandlerContext<AppServices>;
  * trigger to invoice lands in metric_facts (`invoice_timing`) when the invoice is created.
  */
 
-const DELIVERY_ROLES = ['customer_success', 'finance', 'revops', 'system'];
-const FINANCE_ROLES = ['finance', 'revops', 'system'];
-
-function requireRole(ctx: Ctx, roles: string[], what: string): void {
+function requireRole(ctx: Ctx, roles: ReadonlyArray<string>, what: string): void {
   if (!ctx.user.roles.some((r) => roles.includes(r))) {
     throw new DomainError('forbidden', `Only ${roles.filter((r) => r !== 'system').join(', ')} may ${what}`);
   }
@@ -46,14 +44,6 @@ async function setupOf(ctx: Ctx, dealId: string, handoffId: string): Promise<Bil
   }
   return setup;
 }
-
-export const MarkMilestoneAcceptedInput = z.object({
-  dealId: z.string().trim().min(1, 'is required'),
-  handoffId: z.string().trim().min(1, 'is required'),
-  milestoneId: z.string().trim().min(1, 'is required'),
-  /** The day the customer accepted it; default today in the portal's time zone. */
-  acceptedOn: CalendarDaySchema.optional(),
-});
 
 /**
  * Records that the customer accepted a milestone: its held invoice gets issue date = acceptedOn and the due date
@@ -119,13 +109,6 @@ export async function markMilestoneAccepted(
   return getHandoffView(ctx, { dealId: i.dealId });
 }
 
-export const CancelScheduledInvoiceInput = z.object({
-  dealId: z.string().trim().min(1, 'is required'),
-  handoffId: z.string().trim().min(1, 'is required'),
-  invoiceKey: z.string().trim().min(1, 'is required'),
-  reason: z.string().trim().min(1, 'is required').max(1000),
-});
-
 /**
  * Cancels a held invoice before it is issued (a milestone dropped, a period waived). An invoice already created
  * in the finance system is refused with where to void it instead.
@@ -179,3 +162,5 @@ export async function cancelScheduledInvoice(
   });
   return getHandoffView(ctx, { dealId: i.dealId });
 }
+
+export { CancelScheduledInvoiceInput, MarkMilestoneAcceptedInput };

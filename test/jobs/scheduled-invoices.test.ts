@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HandlerContext } from '../../serverless/handler.js';
+import type { HandoffView } from '../../src/api/contracts.js';
+import { getHandoffView } from '../../src/app/handoff-service.js';
 import { cancelScheduledInvoice, markMilestoneAccepted } from '../../src/app/milestones.js';
 import type { AppServices } from '../../src/app/services.js';
 import { generateSchedule } from '../../src/billing/schedule.js';
@@ -117,9 +119,22 @@ describe.each(testDatabases())('scheduled invoices in QuickBooks on $name', ({ o
     await expect(
       markMilestoneAccepted(await ctxAs(['customer_success']), { ...input, acceptedOn: '2026-05-16' }),
     ).rejects.toMatchObject({ code: 'invalid_input', path: 'acceptedOn' });
+    // The card offers the button to those the server lets act, and only until the acceptance is recorded.
+    const rowOf = (v: HandoffView, key: string) => v.billing.invoices.find((i) => i.key === key);
+    const asSales = await getHandoffView(await ctxAs(['sales']), { dealId: s.dealId });
+    expect(asSales.billing.handoffId).toBe(s.handoffId);
+    expect(rowOf(asSales, 'c0-m:m1')).toMatchObject({
+      status: 'scheduled',
+      milestoneId: 'm1',
+      canMarkAccepted: false,
+      canCancel: false,
+    });
+    const asFinance = await getHandoffView(await ctxAs(['finance']), { dealId: s.dealId });
+    expect(rowOf(asFinance, 'c0-m:m1')).toMatchObject({ canMarkAccepted: true, canCancel: true });
     h.sent.length = 0;
     const view = await markMilestoneAccepted(await ctxAs(['customer_success']), input);
     expect(view.deal.id).toBe(s.dealId);
+    expect(rowOf(view, 'c0-m:m1')).toMatchObject({ issueDate: '2026-05-15', canMarkAccepted: false, canCancel: false });
     const queued = h.sent.filter((j) => j.queue === 'scheduled-invoices');
     expect(queued).toEqual([
       {
