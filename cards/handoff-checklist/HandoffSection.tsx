@@ -361,7 +361,11 @@ export function HandoffSection({ view, handoff, backend }: HandoffSectionProps) 
               // biome-ignore lint/suspicious/noArrayIndexKey: the thread is append-only, so position is stable
               <Flex key={i} direction="column" gap="flush">
                 <Text variant="microcopy">
-                  {STRINGS.thread.line(entry.actor, STRINGS.thread.types[entry.type] ?? entry.type, instant(entry.at))}
+                  {STRINGS.thread.line(
+                    entry.actorName ?? entry.actor,
+                    STRINGS.thread.types[entry.type] ?? entry.type.replaceAll('_', ' '),
+                    instant(entry.at),
+                  )}
                 </Text>
                 {entry.text ? <Text>{entry.text}</Text> : null}
               </Flex>

@@ -301,6 +301,12 @@ function PortalSettingsForm({ settings, busy, error, saved, onSave }: FormProps<
           return (
             <Flex key={id} direction="row" gap="sm" align="end" wrap testId={`user-${id}`}>
               <Text format={{ fontWeight: 'demibold' }}>{id}</Text>
+              <Input
+                name={`users.${id}.name`}
+                label={S.userName}
+                value={typeof a.name === 'string' ? a.name : ''}
+                onChange={(v) => setUser(id, { name: v.trim() === '' ? undefined : v })}
+              />
               <MultiSelect
                 name={`users.${id}.roles`}
                 label={S.roles}

@@ -50,6 +50,7 @@ export const STRINGS = {
     defaultRoles: 'Roles everyone has',
     usersHeading: 'People and their roles',
     userId: 'HubSpot user id',
+    userName: 'Name in the thread',
     roles: 'Roles',
     teams: 'Teams (comma separated)',
     remove: 'Remove',

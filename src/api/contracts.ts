@@ -33,6 +33,8 @@ export type FieldView = z.infer<typeof FieldViewSchema>;
 export const ThreadEntrySchema = z.object({
   type: z.string(),
   actor: z.string(),
+  /** Who, in words: the name the portal settings give the user, "User 1001" otherwise, "Revenue Handoff" for the app. */
+  actorName: z.string().optional(),
   at: Instant,
   text: z.string().optional(),
 });

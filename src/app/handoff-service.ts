@@ -217,6 +217,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
         user: ctx.user,
         now: ctx.now,
         timeZone: settings.timeZone,
+        names: settings.users,
       }),
     );
   }

@@ -65,6 +65,15 @@ function fieldViews(evaluation: HandoffEvaluation, values: HandoffDataInput): Fi
   });
 }
 
+/** The thread's words for who did something. @example actorName('3003', { '3003': { name: 'Frankie Finance' } }) */
+export function actorName(
+  actor: string,
+  names?: Readonly<Record<string, { name?: string | undefined } | undefined>>,
+): string {
+  if (actor === 'system') return 'Revenue Handoff';
+  return names?.[actor]?.name ?? `User ${actor}`;
+}
+
 function threadText(e: AuditEvent): string | undefined {
   const p = e.payload;
   const text = [p.reasonLabel, p.note, p.message, p.summary].filter((x) => typeof x === 'string' && x.length > 0);
@@ -86,6 +95,8 @@ export function handoffCard(input: {
   user: CallingUser;
   now: Date;
   timeZone: string;
+  /** Display names of HubSpot users (portal settings), for the thread. */
+  names?: Readonly<Record<string, { name?: string | undefined } | undefined>>;
 }): HandoffCard {
   const { handoff: h, template, evaluation, now } = input;
   const clock = slaClock({ handoff: h, timeZone: input.timeZone, now });
@@ -142,7 +153,13 @@ export function handoffCard(input: {
     })),
     thread: input.events.map((e) => {
       const text = threadText(e);
-      return { type: e.type, actor: e.actor, at: e.at, ...(text ? { text } : {}) };
+      return {
+        type: e.type,
+        actor: e.actor,
+        actorName: actorName(e.actor, input.names),
+        at: e.at,
+        ...(text ? { text } : {}),
+      };
     }),
   };
 }

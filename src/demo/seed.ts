@@ -57,7 +57,7 @@ export async function seedDemo(
     timeZone: DEMO_TIME_ZONE,
     settings: {
       users: Object.fromEntries(
-        Object.values(DEMO_USERS).map((u) => [u.id, { roles: [...u.roles], teams: [...u.teams] }]),
+        Object.values(DEMO_USERS).map((u) => [u.id, { name: u.name, roles: [...u.roles], teams: [...u.teams] }]),
       ),
     },
   });

@@ -17,6 +17,8 @@ const UserIdSchema = z.string().regex(/^\d+$/, 'must be a HubSpot user id');
 export const MANUAL_CORRECTION_POLICIES = ['adopt', 'flag'] as const;
 
 export const UserAccessSchema = z.strictObject({
+  /** How the thread and the approvals name this HubSpot user, e.g. "Frankie Finance"; unset: "User 3003". */
+  name: z.string().trim().min(1, 'is required when given').max(120).optional(),
   roles: z.array(AppRoleSchema).max(APP_ROLES.length).default([]),
   /** Team names matching templates' `fromTeam`/`toTeam`, e.g. `customer_success`, `finance`. */
   teams: z.array(z.string().trim().min(1).max(60)).max(20).default([]),
