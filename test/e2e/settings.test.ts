@@ -20,7 +20,11 @@ describe('settings and metrics through the card API', () => {
     const res = await post('getSettings', {});
     expect(res.status).toBe(200);
     const v = SettingsViewSchema.parse(res.body);
-    expect(v.templates.map((t) => t.id).sort()).toEqual(['default-cs-to-finance', 'default-sales-to-cs']);
+    expect(v.templates.map((t) => t.id).sort()).toEqual([
+      'default-cs-to-finance',
+      'default-cs-to-sales-renewal',
+      'default-sales-to-cs',
+    ]);
     expect(v.finance.status).toBe('not_connected');
     expect(v.fields.find((f) => f.key === 'poNumber')?.label).toBeTruthy();
   });
