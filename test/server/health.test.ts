@@ -50,7 +50,7 @@ describe('npm start', () => {
     try {
       const url = await new Promise<string>((resolve, reject) => {
         let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${out}`)), 30_000);
+        const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${out}`)), 120_000);
         child.stdout.on('data', (chunk: Buffer) => {
           out += chunk.toString();
           const m = /running → (http:\/\/localhost:\d+)/.exec(out);
@@ -70,5 +70,5 @@ describe('npm start', () => {
     } finally {
       child.kill('SIGTERM');
     }
-  }, 40_000);
+  }, 150_000);
 });

@@ -89,6 +89,7 @@ describe('installing the app in a HubSpot portal (OAuth)', () => {
     expect(JSON.stringify([...(props?.deals?.keys?.() ?? [])])).toContain('rh_handoff_status');
     expect((await portalStore(db, PORTAL).templates.latest()).map((t) => t.id).sort()).toEqual([
       'default-cs-to-finance',
+      'default-cs-to-sales-renewal',
       'default-sales-to-cs',
     ]);
 
