@@ -1,16 +1,26 @@
 /**
- * `npm run test:postgres`: runs the store and jobs suites against a real PostgreSQL server.
+ * `npm run test:postgres`: runs every suite that uses test/support/databases.ts (store, jobs, server) against a
+ * real PostgreSQL server.
  * With TEST_DATABASE_URL set it uses that server; otherwise it starts a throwaway cluster from Debian's
  * `postgresql` package (as the `postgres` user when run as root, since initdb refuses root), on a free
  * loopback port, and removes it afterwards.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-const SUITES = ['test/store', 'test/jobs'];
+/** Every suite that runs against the databases of test/support/databases.ts: the store, jobs and server suites. */
+function databaseSuites(dir = 'test'): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...databaseSuites(path));
+    else if (/\.test\.tsx?$/.test(entry.name) && readFileSync(path, 'utf8').includes('testDatabases()')) out.push(path);
+  }
+  return out.sort();
+}
 
 function findPgBin(): string | null {
   const root = '/usr/lib/postgresql';
@@ -34,11 +44,11 @@ function freePort(): Promise<number> {
 }
 
 function runJest(url: string): number {
-  const existing = SUITES.filter((s) => existsSync(s));
+  const suites = databaseSuites();
   const res = spawnSync(
     'node',
-    ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...existing, '--selectProjects', 'unit'],
-    { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url } },
+    ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...suites, '--selectProjects', 'unit', 'properties'],
+    { stdio: 'inherit', env: { ...process.env, TEST_DATABASE_URL: url, TEST_DATABASES: 'postgres' } },
   );
   return res.status ?? 1;
 }

@@ -9,7 +9,7 @@ import {
 import { createHubSpotSandbox, type HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
 import { serveSandbox } from '../integrations/sandbox/transport.js';
 import { DEMO_PORTAL_ID } from './data.js';
-import { DEMO_ACCESS_TOKEN } from './seed.js';
+import { DEMO_ACCESS_TOKEN, DEMO_TIME_ZONE } from './seed.js';
 
 export interface DemoSandboxes {
   hubspot: HubSpotSandbox;
@@ -40,6 +40,8 @@ export async function startDemoSandboxes(
   const country = (process.env.DEMO_QUICKBOOKS_COUNTRY ?? 'US').trim().toUpperCase() || 'US';
   const quickbooks = createQuickBooksSandbox({
     oauth,
+    // The demo's books are in the demo portal's zone, so a payment made at 9 pm in New York is dated that day.
+    timeZone: DEMO_TIME_ZONE,
     ...(country === 'US'
       ? {}
       : { country, homeCurrency: country === 'GB' ? 'GBP' : 'EUR', companyName: `Revenue Handoff Demo (${country})` }),

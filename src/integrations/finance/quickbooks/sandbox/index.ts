@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { formatDay, plusDays } from '../../../../core/dates.js';
+import { formatDay, plusDays, todayIn } from '../../../../core/dates.js';
 import { currencyExponent } from '../../../../core/money.js';
 import { json, type SandboxHandler } from '../../../sandbox/transport.js';
 import { DEFAULT_TERMS, FIXTURE_REALM_ID, UK_TAX_CODES, UK_TAX_RATES, US_TAX_CODES } from '../fixtures.js';
@@ -66,6 +66,8 @@ export interface QuickBooksSandboxOptions {
   /** Company country: anything but US requires a TaxCodeRef on every invoice line. */
   country?: string;
   companyName?: string;
+  /** The company's time zone: QuickBooks dates a transaction by the company's local day. Default UTC. */
+  timeZone?: string;
   /** Sales tax codes and rates; default by country (GB: UK VAT codes, US: TAX / NON, elsewhere none). */
   taxCodes?: QboTaxCode[];
   taxRates?: QboTaxRate[];
@@ -1130,7 +1132,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       const payment: QboPayment = {
         Id: id,
         SyncToken: '0',
-        TxnDate: opts.on ?? formatDay(now()),
+        TxnDate: opts.on ?? todayIn(options.timeZone ?? 'UTC', now()),
         TotalAmt: value,
         UnappliedAmt: 0,
         CustomerRef: { ...inv.CustomerRef },
