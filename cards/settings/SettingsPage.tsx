@@ -21,7 +21,7 @@ import {
   Text,
   Tile,
 } from '@hubspot/ui-extensions';
-import { useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import type { SettingsView } from '../../src/api/contracts.js';
 import { fromDecimalString, toDecimalString } from '../../src/core/money.js';
 import { APP_ROLES, MANUAL_CORRECTION_POLICIES } from '../../src/settings/portal-settings.js';
@@ -30,6 +30,7 @@ import { instant } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
 import { RenewalSettings } from './RenewalSettings.js';
+import { StripeKeyForm } from './StripeKeyForm.js';
 import { STRINGS } from './strings.js';
 
 type Obj = Record<string, unknown>;
@@ -57,7 +58,7 @@ export function SettingsPage() {
   const backend = useBackend('getSettings', {});
   const { state, act, busy, actionError } = backend;
   const [lastSaved, setLastSaved] = useState<'settings' | 'template' | null>(null);
-  const [failedSave, setFailedSave] = useState<'settings' | 'template' | null>(null);
+  const [failedSave, setFailedSave] = useState<'settings' | 'template' | 'stripe' | null>(null);
   if (state.status === 'loading') return <LoadingView label={STRINGS.loading} />;
   if (state.status === 'error') {
     return <ErrorView error={state.error} onRetry={backend.reload} title={STRINGS.loadErrorTitle} />;
@@ -72,7 +73,22 @@ export function SettingsPage() {
   const errorFor = (what: 'settings' | 'template') => (failedSave === what ? actionError : null);
   return (
     <Flex direction="column" gap="md">
-      <FinanceConnection view={view} />
+      <FinanceConnection
+        view={view}
+        stripe={
+          <StripeKeyForm
+            view={view}
+            busy={busy !== null}
+            error={failedSave === 'stripe' ? actionError : null}
+            connect={async (input) => {
+              setFailedSave(null);
+              const ok = await act('connectStripe', input);
+              if (!ok) setFailedSave('stripe');
+              return ok;
+            }}
+          />
+        }
+      />
       <FailedSetups view={view} />
       <PortalSettingsForm
         // A fresh form whenever the server's settings change (after a save, or another admin's).
@@ -105,7 +121,7 @@ function SaveError({ error }: { error: BackendError | null }) {
   );
 }
 
-function FinanceConnection({ view }: { view: SettingsView }) {
+function FinanceConnection({ view, stripe }: { view: SettingsView; stripe: ReactNode }) {
   const F = STRINGS.finance;
   const f = view.finance;
   const variant =
@@ -134,6 +150,7 @@ function FinanceConnection({ view }: { view: SettingsView }) {
             );
           })}
         </Flex>
+        {view.connectUrls.stripe ? null : stripe}
       </Flex>
     </Tile>
   );

@@ -22,6 +22,14 @@ export const STRINGS = {
     systems: { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' },
   },
 
+  stripe: {
+    heading: 'Connect Stripe with an API key',
+    secretKey: 'Secret or restricted key',
+    webhookSecret: 'Webhook signing secret (optional)',
+    connect: 'Connect Stripe',
+    registerWebhook: (url: string) => `Stripe is connected. Register this webhook endpoint in Stripe: ${url}`,
+  },
+
   failed: {
     heading: 'Billing setups that failed',
     none: 'No failed billing setups.',

@@ -359,6 +359,8 @@ export type PaymentStatusView = z.infer<typeof PaymentStatusViewSchema>;
 // ---------------------------------------------------------------- settings page and app home
 
 export const SettingsViewSchema = z.object({
+  /** After connecting Stripe: the webhook URL to register in Stripe for this connection. */
+  stripeWebhookUrl: z.string().nullable().optional(),
   /** PortalSettings (src/settings/portal-settings.ts), as JSON. */
   settings: z.record(z.string(), z.unknown()),
   /** The newest version of each handoff template (src/handoff/template.ts), as JSON. */
@@ -466,15 +468,34 @@ export const MonthlyAuditViewSchema = z.object({
 });
 export type MonthlyAuditView = z.infer<typeof MonthlyAuditViewSchema>;
 
+export const ConnectStripeInput = z.object({
+  secretKey: z
+    .string()
+    .trim()
+    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)'),
+  /** The account id (acct_…) app-wide webhook events name; optional for a single account. */
+  accountId: z
+    .string()
+    .trim()
+    .regex(/^acct_[A-Za-z0-9]+$/, 'must be a Stripe account id (acct_…)')
+    .optional(),
+  /** Signing secret of the endpoint registered in Stripe for this connection (whsec_…). */
+  webhookSecret: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
+    .optional(),
+});
+
 export const SETTINGS_API = {
   getSettings: { input: GetSettingsInput, output: SettingsViewSchema },
   saveSettings: { input: SaveSettingsInput, output: SettingsViewSchema },
   saveTemplate: { input: SaveTemplateInput, output: SettingsViewSchema },
   getMetrics: { input: GetMetricsInput, output: MetricsViewSchema },
   getMonthlyAudit: { input: GetMonthlyAuditInput, output: MonthlyAuditViewSchema },
+  connectStripe: { input: ConnectStripeInput, output: SettingsViewSchema },
 } as const;
 
-/** Every backend function the cards call, by name: input and output schemas. */
 export const MarkMilestoneAcceptedInput = z.object({
   dealId: z.string().trim().min(1, 'is required'),
   handoffId: z.string().trim().min(1, 'is required'),
@@ -490,6 +511,7 @@ export const CancelScheduledInvoiceInput = z.object({
   reason: z.string().trim().min(1, 'is required').max(1000),
 });
 
+/** Every backend function the cards call, by name: input and output schemas. */
 export const API = {
   getHandoffView: { input: GetHandoffViewInput, output: HandoffViewSchema },
   saveHandoffFields: { input: SaveHandoffFieldsInput, output: HandoffViewSchema },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { HandlerContext } from '../../serverless/handler.js';
+import { ConnectStripeInput } from '../api/contracts.js';
 import { DomainError } from '../core/errors.js';
 import { parseStripeError, stripeFromKey } from '../integrations/finance/stripe/index.js';
 import { financeStore } from '../store/finance-store.js';
@@ -43,25 +44,6 @@ export async function startFinanceConnect(
   url.searchParams.set('state', state);
   return { url: url.toString(), expiresAt: new Date(ctx.now.getTime() + ttlMs).toISOString() };
 }
-
-export const ConnectStripeInput = z.object({
-  secretKey: z
-    .string()
-    .trim()
-    .regex(/^(sk|rk)_(test|live)_[A-Za-z0-9]+$/, 'must be a Stripe secret or restricted key (sk_… or rk_…)'),
-  /** The account id (acct_…) app-wide webhook events name; optional for a single account. */
-  accountId: z
-    .string()
-    .trim()
-    .regex(/^acct_[A-Za-z0-9]+$/, 'must be a Stripe account id (acct_…)')
-    .optional(),
-  /** Signing secret of the endpoint registered in Stripe for this connection (whsec_…). */
-  webhookSecret: z
-    .string()
-    .trim()
-    .regex(/^whsec_[A-Za-z0-9]+$/, 'must be a Stripe webhook signing secret (whsec_…)')
-    .optional(),
-});
 
 /** Stripe keys do not expire; the vault wants a date, so the far future. */
 const NEVER = new Date('9999-12-31T00:00:00Z');
@@ -112,3 +94,5 @@ export async function connectStripe(
     livemode: secretKey.includes('_live_'),
   };
 }
+
+export { ConnectStripeInput };

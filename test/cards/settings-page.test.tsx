@@ -212,3 +212,48 @@ describe('Settings page', () => {
     expect(backend.callsTo('getSettings')).toHaveLength(2);
   });
 });
+
+describe('SettingsPage: connecting Stripe with an API key', () => {
+  const notConnected = () =>
+    settingsView({
+      finance: { connected: false, system: null, displayName: null, status: 'not_connected', lastError: null },
+    });
+
+  it('sends the key, clears it, and shows the webhook URL to register in Stripe', async () => {
+    const r = await renderLoaded(notConnected());
+    const connect = () => r.findByTestId(Button, 'connect-stripe-key');
+    expect(connect().props.disabled).toBe(true);
+    fire(r.find(Input, { name: 'stripe.secretKey' }), 'onChange', 'sk_test_abc123');
+    fire(r.find(Input, { name: 'stripe.webhookSecret' }), 'onChange', 'whsec_xyz');
+    await r.waitFor(() => expect(connect().props.disabled).toBe(false));
+    backend.answer('connectStripe', {
+      body: settingsView({
+        finance: { connected: true, system: 'stripe', displayName: 'Stripe', status: 'connected', lastError: null },
+        stripeWebhookUrl: 'https://revenue-handoff.example.com/webhooks/stripe/7c1',
+      }),
+    });
+    fire(connect(), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(Text, { testId: 'stripe-webhook-url' })).not.toBeNull());
+    expect(backend.callsTo('connectStripe')[0]?.body).toEqual({
+      secretKey: 'sk_test_abc123',
+      webhookSecret: 'whsec_xyz',
+    });
+    expect(textOf(r.findByTestId(Text, 'stripe-webhook-url'))).toContain('/webhooks/stripe/7c1');
+    await r.waitFor(() => expect(r.find(Input, { name: 'stripe.secretKey' }).props.value).toBe(''));
+    expect(textOf(r.findByTestId(StatusTag, 'finance-status'))).toBe('Connected');
+  });
+
+  it('says why Stripe refused the key, and keeps it in the form to fix', async () => {
+    const r = await renderLoaded(notConnected());
+    fire(r.find(Input, { name: 'stripe.secretKey' }), 'onChange', 'sk_test_wrong');
+    backend.answer('connectStripe', {
+      status: 400,
+      body: { code: 'invalid_input', path: 'secretKey', message: 'Stripe refused this key: Invalid API Key provided' },
+    });
+    await r.waitFor(() => expect(r.findByTestId(Button, 'connect-stripe-key').props.disabled).toBe(false));
+    fire(r.findByTestId(Button, 'connect-stripe-key'), 'onClick');
+    await r.waitFor(() => expect(r.maybeFind(Text, { testId: 'stripe-key-error' })).not.toBeNull());
+    expect(textOf(r.findByTestId(Text, 'stripe-key-error'))).toContain('secretKey: Stripe refused this key');
+    expect(r.find(Input, { name: 'stripe.secretKey' }).props.value).toBe('sk_test_wrong');
+  });
+});
