@@ -25,6 +25,35 @@ export interface PostalAddress {
   country: string;
 }
 
+/**
+ * A vendor's address parts (already read from its own field names) as our PostalAddress: trimmed, empty parts
+ * left out, undefined when there is no street or city to send an invoice to.
+ * @example postalAddress({ line1: ' 1 Main St ', city: 'Leeds', postalCode: 'LS1', country: 'GB' })?.line1 // '1 Main St'
+ */
+export function postalAddress(parts: {
+  line1?: string | undefined;
+  line2?: string | undefined;
+  city?: string | undefined;
+  region?: string | undefined;
+  postalCode?: string | undefined;
+  country?: string | undefined;
+}): PostalAddress | undefined {
+  const t = (v: string | undefined) => v?.trim() || undefined;
+  const line1 = t(parts.line1);
+  const city = t(parts.city);
+  if (!line1 || !city) return undefined;
+  const line2 = t(parts.line2);
+  const region = t(parts.region);
+  return {
+    line1,
+    ...(line2 ? { line2 } : {}),
+    city,
+    ...(region ? { region } : {}),
+    postalCode: t(parts.postalCode) ?? '',
+    country: t(parts.country) ?? '',
+  };
+}
+
 /** What we know of a customer when we create or update it in the finance system. */
 export interface CustomerDraft {
   legalName: string;

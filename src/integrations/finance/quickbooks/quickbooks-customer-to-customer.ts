@@ -1,4 +1,4 @@
-import type { FinanceCustomer, PostalAddress } from '../port.js';
+import { type FinanceCustomer, type PostalAddress, postalAddress } from '../port.js';
 import { customerRefFromNotes } from './notes-markers.js';
 import { quickbooksTermToPaymentTerms } from './quickbooks-term-to-payment-terms.js';
 import type { QboCustomer, QboPhysicalAddress, QboTerm } from './types.js';
@@ -47,18 +47,13 @@ export function quickbooksCustomerToCustomer(
  * @example quickbooksAddressToPostal({ Line1: '1 Main St', City: 'Austin', CountrySubDivisionCode: 'TX', PostalCode: '78701', Country: 'US' })?.region // 'TX'
  */
 export function quickbooksAddressToPostal(a: QboPhysicalAddress | undefined): PostalAddress | undefined {
-  const t = (v: string | undefined) => v?.trim() || undefined;
-  const line1 = t(a?.Line1);
-  const city = t(a?.City);
-  if (!a || !line1 || !city) return undefined;
-  const line2 = t(a.Line2);
-  const region = t(a.CountrySubDivisionCode);
-  return {
-    line1,
-    ...(line2 ? { line2 } : {}),
-    city,
-    ...(region ? { region } : {}),
-    postalCode: t(a.PostalCode) ?? '',
-    country: t(a.Country) ?? '',
-  };
+  if (!a) return undefined;
+  return postalAddress({
+    line1: a.Line1,
+    line2: a.Line2,
+    city: a.City,
+    region: a.CountrySubDivisionCode,
+    postalCode: a.PostalCode,
+    country: a.Country,
+  });
 }

@@ -2,7 +2,7 @@
  * A Xero Contact → our FinanceCustomer (the reverse of customer-draft-to-xero).
  */
 import type { FinanceCustomer, PostalAddress } from '../port.js';
-import { FinanceError } from '../port.js';
+import { FinanceError, postalAddress } from '../port.js';
 import { parseXeroDate } from './dates.js';
 import { xeroContactUrl } from './links.js';
 import { xeroTermsToPaymentTerms } from './payment-terms-to-xero.js';
@@ -37,18 +37,13 @@ export function xeroContactToCustomer(contact: XeroContact, options: { shortCode
  * @example xeroAddressToPostal({ AddressType: 'POBOX', AddressLine1: '1 Main St', City: 'Leeds', PostalCode: 'LS1', Country: 'GB' })?.city // 'Leeds'
  */
 export function xeroAddressToPostal(a: XeroAddress | undefined): PostalAddress | undefined {
-  const t = (v: string | undefined) => v?.trim() || undefined;
-  const line1 = t(a?.AddressLine1);
-  const city = t(a?.City);
-  if (!a || !line1 || !city) return undefined;
-  const line2 = t(a.AddressLine2);
-  const region = t(a.Region);
-  return {
-    line1,
-    ...(line2 ? { line2 } : {}),
-    city,
-    ...(region ? { region } : {}),
-    postalCode: t(a.PostalCode) ?? '',
-    country: t(a.Country) ?? '',
-  };
+  if (!a) return undefined;
+  return postalAddress({
+    line1: a.AddressLine1,
+    line2: a.AddressLine2,
+    city: a.City,
+    region: a.Region,
+    postalCode: a.PostalCode,
+    country: a.Country,
+  });
 }

@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { z } from 'zod';
-import { formatDay, plusDays, todayIn } from '../../../../core/dates.js';
+import { plusDays, todayIn } from '../../../../core/dates.js';
 import { currencyExponent } from '../../../../core/money.js';
 import { json, type SandboxHandler } from '../../../sandbox/transport.js';
 import { DEFAULT_TERMS, FIXTURE_REALM_ID, UK_TAX_CODES, UK_TAX_RATES, US_TAX_CODES } from '../fixtures.js';
