@@ -19,6 +19,7 @@ import {
 import type { MetricsView } from '../../src/api/contracts.js';
 import type { DurationStats } from '../../src/metrics/readiness.js';
 import type { RevenueReadinessReport } from '../../src/metrics/revenue-readiness.js';
+import { CountBarChart } from '../shared/CountBarChart.js';
 import { days, instant, money, percent } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
@@ -158,17 +159,14 @@ function MetricsBody({ report }: { report: RevenueReadinessReport }) {
             <StatisticsItem label={H.breaches} number={H.breachesValue(breaches.count, breaches.stillOpen)} />
             <StatisticsItem label={H.pending} number={handoffs.pendingCount} />
           </Statistics>
-          {handoffs.rejectionReasons.length > 0 ? (
-            <BarChart
-              testId="rejections-chart"
-              data={handoffs.rejectionReasons.map((r) => ({ reason: r.reason, count: r.count }))}
-              axes={{
-                x: { field: 'reason', fieldType: 'category', label: H.reason },
-                y: { field: 'count', fieldType: 'linear', label: H.count },
-              }}
-              options={{ title: H.reasonsTitle }}
-            />
-          ) : null}
+          <CountBarChart
+            testId="rejections-chart"
+            category="reason"
+            rows={handoffs.rejectionReasons.map((r) => ({ key: r.reason, count: r.count }))}
+            categoryLabel={H.reason}
+            countLabel={H.count}
+            title={H.reasonsTitle}
+          />
         </Flex>
       </Tile>
 

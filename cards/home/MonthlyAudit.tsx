@@ -1,5 +1,4 @@
 import {
-  BarChart,
   Button,
   Flex,
   Heading,
@@ -19,6 +18,7 @@ import {
 import { format, subMonths } from 'date-fns';
 import { useState } from 'react';
 import type { MonthlyAuditView } from '../../src/api/contracts.js';
+import { CountBarChart } from '../shared/CountBarChart.js';
 import { instant, percent } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
 import { useBackend } from '../shared/use-backend.js';
@@ -162,17 +162,14 @@ function AuditBody({ audit }: { audit: MonthlyAuditView }) {
             <StatisticsItem label={S.rejected} number={handoffs.rejected} />
             <StatisticsItem label={S.breaches} number={handoffs.slaBreaches} />
           </Statistics>
-          {handoffs.rejectionsByReason.length > 0 ? (
-            <BarChart
-              testId="audit-rejections-chart"
-              data={handoffs.rejectionsByReason.map((r) => ({ reason: r.key, count: r.count }))}
-              axes={{
-                x: { field: 'reason', fieldType: 'category', label: S.reason },
-                y: { field: 'count', fieldType: 'linear', label: S.count },
-              }}
-              options={{ title: S.reasonsTitle }}
-            />
-          ) : null}
+          <CountBarChart
+            testId="audit-rejections-chart"
+            category="reason"
+            rows={handoffs.rejectionsByReason}
+            categoryLabel={S.reason}
+            countLabel={S.count}
+            title={S.reasonsTitle}
+          />
         </Flex>
       </Tile>
 
@@ -215,28 +212,22 @@ function AuditBody({ audit }: { audit: MonthlyAuditView }) {
           <Statistics>
             <StatisticsItem label={S.correctionsTotal} number={manualCorrections.total} />
           </Statistics>
-          {manualCorrections.byField.length > 0 ? (
-            <BarChart
-              testId="audit-corrections-by-field"
-              data={manualCorrections.byField.map((r) => ({ field: r.key, count: r.count }))}
-              axes={{
-                x: { field: 'field', fieldType: 'category', label: S.field },
-                y: { field: 'count', fieldType: 'linear', label: S.count },
-              }}
-              options={{ title: S.byFieldTitle }}
-            />
-          ) : null}
-          {manualCorrections.bySystem.length > 0 ? (
-            <BarChart
-              testId="audit-corrections-by-system"
-              data={manualCorrections.bySystem.map((r) => ({ system: r.key, count: r.count }))}
-              axes={{
-                x: { field: 'system', fieldType: 'category', label: S.system },
-                y: { field: 'count', fieldType: 'linear', label: S.count },
-              }}
-              options={{ title: S.bySystemTitle }}
-            />
-          ) : null}
+          <CountBarChart
+            testId="audit-corrections-by-field"
+            category="field"
+            rows={manualCorrections.byField}
+            categoryLabel={S.field}
+            countLabel={S.count}
+            title={S.byFieldTitle}
+          />
+          <CountBarChart
+            testId="audit-corrections-by-system"
+            category="system"
+            rows={manualCorrections.bySystem}
+            categoryLabel={S.system}
+            countLabel={S.count}
+            title={S.bySystemTitle}
+          />
         </Flex>
       </Tile>
 
