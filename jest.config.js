@@ -26,9 +26,10 @@ export default {
   testTimeout: 30_000,
   // Jest's default is one worker per core minus one: on a 2-core machine that runs every file in the main process,
   // on one core, with memory (PGlite instances, servers) piling up across files. Two workers use both cores, and a
-  // worker that has grown past the limit is replaced between files.
+  // worker whose heap has grown past the limit is replaced between files (PGlite's WASM memory sits outside the heap, so the
+  // limit is low: a worker that ran a heavy suite starts afresh).
   maxWorkers: 2,
-  workerIdleMemoryLimit: '1536MB',
+  workerIdleMemoryLimit: '400MB',
   projects: [
     {
       ...common,

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { createApp } from '../../src/server/app.js';
@@ -41,34 +40,4 @@ describe('GET /health', () => {
   });
 });
 
-describe('npm start', () => {
-  it('boots the real entrypoint on in-memory PGlite and serves /health on the URL it prints', async () => {
-    const child = spawn('node_modules/.bin/tsx', ['src/server/main.ts'], {
-      env: { ...process.env, PORT: '0', PGLITE_DATA_DIR: 'memory://', LOG_LEVEL: 'warn', DATABASE_URL: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    try {
-      const url = await new Promise<string>((resolve, reject) => {
-        let out = '';
-        const timer = setTimeout(() => reject(new Error(`no URL printed; output so far: ${out}`)), 120_000);
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const m = /running → (http:\/\/localhost:\d+)/.exec(out);
-          if (m?.[1]) {
-            clearTimeout(timer);
-            resolve(m[1]);
-          }
-        });
-        child.stderr.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-        });
-        child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
-      });
-      const res = await fetch(`${url}/health`);
-      expect(res.status).toBe(200);
-      expect(await res.json()).toMatchObject({ status: 'ok', database: { kind: 'pglite' } });
-    } finally {
-      child.kill('SIGTERM');
-    }
-  }, 150_000);
-});
+// `npm start` itself (boot, printed URL, /health, landing page) is test/browser/npm-start.test.ts.
