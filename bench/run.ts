@@ -11,22 +11,25 @@ import { HANDLERS } from '../serverless/index.js';
 import { evaluateHandoff } from '../src/handoff/evaluate.js';
 import { validateTemplate } from '../src/handoff/template.js';
 import { DEFAULT_CS_TO_FINANCE } from '../src/handoff/templates/default-cs-to-finance.js';
-import { createFinanceGateway } from '../src/integrations/finance/factory.js';
 import { createQuickBooksSandbox } from '../src/integrations/finance/quickbooks/sandbox/index.js';
-import { createDealSearch } from '../src/integrations/hubspot/deal-search.js';
 import { signHubSpotV3 } from '../src/integrations/hubspot/signature.js';
 import { serveSandbox } from '../src/integrations/sandbox/transport.js';
-import { createCallCounter, runBackfill } from '../src/jobs/backfill.js';
+import { runBackfill } from '../src/jobs/backfill.js';
 import { runBillingSetup } from '../src/jobs/billing-setup.js';
 import { refreshReceivables } from '../src/jobs/receivables.js';
 import { createApp } from '../src/server/app.js';
 import { createLogger } from '../src/server/logger.js';
-import { createRuntime } from '../src/server/runtime.js';
 import { migrate } from '../src/store/migrate.js';
 import { openPglite } from '../src/store/pglite.js';
 import { completeFinanceData } from '../test/handoff/fixtures.js';
 import { startBackend } from '../test/support/backend.js';
-import { type Harness, openHarness, PORTAL, QBO_OAUTH_CLIENT } from '../test/support/finance-harness.js';
+import {
+  backfillDepsFor,
+  type Harness,
+  openHarness,
+  PORTAL,
+  QBO_OAUTH_CLIENT,
+} from '../test/support/finance-harness.js';
 import { signedPost, TEST_BASE_URL, TEST_CLIENT_SECRET } from '../test/support/signed.js';
 
 const SCALE = Math.max(1, Number(process.env.BENCH_SCALE ?? 1) || 1);
@@ -229,17 +232,6 @@ async function backfill() {
   // HubSpot answers 429 beyond 100 requests per (scaled) 10 s, as it does per app and portal.
   h.hubspot.setRateLimit({ requests: 100, windowMs: hubspotWindowMs });
   const hubspotBudget = { requests: 100, perMs: hubspotWindowMs, maxConcurrent: 5 };
-  const logger = createLogger('silent');
-  const calls = createCallCounter();
-  const runtime = createRuntime({
-    db: h.db,
-    box: h.box,
-    queue: null,
-    logger,
-    config: { hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined } },
-    now: () => h.clock.now,
-    hubspotBudget,
-  });
   const financeLimits = {
     quickbooks: (realm: string) => ({
       key: `quickbooks:${realm}`,
@@ -247,39 +239,14 @@ async function backfill() {
       maxConcurrent: 10,
     }),
   };
-  const gateway = createFinanceGateway({
-    db: h.db,
-    box: h.box,
-    config: {
-      ...h.financeConfig,
-      limits: financeLimits,
-      sleep: (ms) => sleep(ms / TIME_SCALE),
-      onRequest: (key) => calls.add(key.split(':')[0] ?? key),
-    },
+  const deps = backfillDepsFor(h, {
+    budget: hubspotBudget,
+    finance: { limits: financeLimits, sleep: (ms) => sleep(ms / TIME_SCALE) },
   });
   const hubspotCallsBefore = h.hubspot.calls.length;
   const qboCallsBefore = h.qbo.calls.length;
   const start = performance.now();
-  const summary = await runBackfill(
-    {
-      db: h.db,
-      services: runtime.services,
-      gateway,
-      dealSearch: (portalId) =>
-        createDealSearch({
-          portalId,
-          accessToken: () => runtime.tokenFor(portalId),
-          onRequest: () => calls.add('hubspot'),
-        }),
-      logger,
-      calls,
-      hubspotBudget,
-      financeLimits,
-      now: () => h.clock.now,
-    },
-    PORTAL,
-    { concurrency: 4 },
-  );
+  const summary = await runBackfill(deps, PORTAL, { concurrency: 4 });
   const seconds = (performance.now() - start) / 1000;
   const hubspotCalls = h.hubspot.calls.slice(hubspotCallsBefore);
   const qboCalls = h.qbo.calls.slice(qboCallsBefore);

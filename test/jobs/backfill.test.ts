@@ -7,20 +7,10 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { loadDealHandoffs } from '../../src/app/handoff-service.js';
-import { createFinanceGateway } from '../../src/integrations/finance/factory.js';
-import { createDealSearch } from '../../src/integrations/hubspot/deal-search.js';
-import {
-  type BackfillDeps,
-  type BackfillOptions,
-  type BackfillSummary,
-  createCallCounter,
-  runBackfill,
-} from '../../src/jobs/backfill.js';
+import { type BackfillDeps, type BackfillOptions, type BackfillSummary, runBackfill } from '../../src/jobs/backfill.js';
 import { createLogger } from '../../src/server/logger.js';
-import { createRuntime } from '../../src/server/runtime.js';
 import { testDatabases } from '../support/databases.js';
-import { type Harness, openHarness, PORTAL } from '../support/finance-harness.js';
-import { TEST_CLIENT_SECRET } from '../support/signed.js';
+import { backfillDepsFor, type Harness, openHarness, PORTAL } from '../support/finance-harness.js';
 
 const logger = createLogger('silent');
 
@@ -129,37 +119,7 @@ function depsFor(
   // The sandbox has no limit unless a test sets one; the default budget would only make the suite slow.
   budget = { requests: 1_000, perMs: 1_000, maxConcurrent: 10 },
 ): BackfillDeps {
-  const calls = createCallCounter();
-  const runtime = createRuntime({
-    db: h.db,
-    box: h.box,
-    queue: null,
-    logger,
-    config: { hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined } },
-    now: () => h.clock.now,
-    hubspotBudget: budget,
-  });
-  const gateway = createFinanceGateway({
-    db: h.db,
-    box: h.box,
-    config: { ...h.financeConfig, onRequest: (key) => calls.add(key.split(':')[0] ?? key) },
-  });
-  return {
-    db: h.db,
-    services: runtime.services,
-    gateway,
-    dealSearch: (portalId) =>
-      createDealSearch({
-        portalId,
-        accessToken: () => runtime.tokenFor(portalId),
-        minIntervalMs: 0,
-        onRequest: () => calls.add('hubspot'),
-      }),
-    logger,
-    calls,
-    hubspotBudget: budget,
-    now: () => h.clock.now,
-  };
+  return backfillDepsFor(h, { budget, searchMinIntervalMs: 0 });
 }
 
 /** Everything the backfill may change, in a form two worlds can be compared by. */

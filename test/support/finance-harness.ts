@@ -18,7 +18,9 @@ import {
 } from '../../src/integrations/finance/quickbooks/sandbox/index.js';
 import { createStripeSandbox, type StripeSandbox } from '../../src/integrations/finance/stripe/index.js';
 import { createXeroSandbox, type XeroSandbox } from '../../src/integrations/finance/xero/index.js';
+import { createDealSearch } from '../../src/integrations/hubspot/deal-search.js';
 import { createHubSpotSandbox, type HubSpotSandbox } from '../../src/integrations/hubspot/sandbox/index.js';
+import { type BackfillDeps, createCallCounter } from '../../src/jobs/backfill.js';
 import type { FinanceJobDeps } from '../../src/jobs/finance-jobs.js';
 import type { JobQueue } from '../../src/jobs/queue.js';
 import { createLogger } from '../../src/server/logger.js';
@@ -300,4 +302,54 @@ export function vendorState(h: Harness, system: 'quickbooks' | 'xero' | 'stripe'
     String(i.metadata?.rh_reference ?? '').startsWith(setupId),
   );
   return { customers: customers.length, invoices: invoices.length, customerId: customers[0]?.id };
+}
+
+/**
+ * The backfill's dependencies on a harness, wired as src/jobs/backfill-main.ts wires them: a runtime holding
+ * `budget` for HubSpot, a finance gateway with the harness's vendors (plus `finance` overrides) and one call
+ * counter fed by the gateway and the deal search. Shared by the backfill suite and `npm run bench` (b).
+ * @example await runBackfill(backfillDepsFor(h, { budget: { requests: 1_000, perMs: 1_000, maxConcurrent: 10 } }), PORTAL)
+ */
+export function backfillDepsFor(
+  h: Harness,
+  options: {
+    budget: { requests: number; perMs: number; maxConcurrent: number };
+    finance?: Partial<FinanceConfig>;
+    /** The deal search's own spacing between pages; its default unless given. */
+    searchMinIntervalMs?: number;
+  },
+): BackfillDeps {
+  const calls = createCallCounter();
+  const logger = createLogger('silent');
+  const runtime = createRuntime({
+    db: h.db,
+    box: h.box,
+    queue: null,
+    logger,
+    config: { hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined } },
+    now: () => h.clock.now,
+    hubspotBudget: options.budget,
+  });
+  const gateway = createFinanceGateway({
+    db: h.db,
+    box: h.box,
+    config: { ...h.financeConfig, ...options.finance, onRequest: (key) => calls.add(key.split(':')[0] ?? key) },
+  });
+  return {
+    db: h.db,
+    services: runtime.services,
+    gateway,
+    dealSearch: (portalId) =>
+      createDealSearch({
+        portalId,
+        accessToken: () => runtime.tokenFor(portalId),
+        ...(options.searchMinIntervalMs === undefined ? {} : { minIntervalMs: options.searchMinIntervalMs }),
+        onRequest: () => calls.add('hubspot'),
+      }),
+    logger,
+    calls,
+    hubspotBudget: options.budget,
+    ...(options.finance?.limits ? { financeLimits: options.finance.limits } : {}),
+    now: () => h.clock.now,
+  };
 }
