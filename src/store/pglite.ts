@@ -33,15 +33,21 @@ function wrap(q: Queryable, root: PGlite | null): Db {
 export async function openPglite(dataDir?: string): Promise<Db> {
   const inMemory = !dataDir || dataDir.startsWith('memory://');
   if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  const pg = inMemory ? await PGlite.create({ loadDataDir: await emptyCluster() }) : await PGlite.create(dataDir);
+  let pg: PGlite;
+  if (!inMemory) pg = await PGlite.create(dataDir);
+  // A process that opens one in-memory database (npm start's demo) pays nothing extra for the copy below.
+  else if (inMemoryOpens++ === 0) pg = await PGlite.create();
+  else pg = await PGlite.create({ loadDataDir: await emptyCluster() });
   return wrap(pg, pg);
 }
 
+let inMemoryOpens = 0;
 let emptyClusterDump: Promise<Blob> | undefined;
 
 /**
- * A freshly initialised, empty cluster, made once per process: every further in-memory database starts from a copy
- * of it instead of running initdb again (about two thirds of PGlite's start-up; tests and the demo open many).
+ * A freshly initialised, empty cluster, made once per process on its second in-memory open: every further one
+ * starts from a copy of it instead of running initdb again (about two thirds of PGlite's start-up; test files
+ * open many).
  */
 function emptyCluster(): Promise<Blob> {
   emptyClusterDump ??= (async () => {
