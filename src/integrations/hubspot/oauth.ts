@@ -17,6 +17,8 @@ import { type RetryPolicy, withHubSpotRetry } from './retry.js';
  *   endpoints (the gate's note and task for the owner) accept only this scope.
  * - `crm.objects.line_items.read`: the deal's products for the billing preview.
  * - `crm.schemas.deals.write` / `crm.schemas.companies.write`: create our property group and `rh_` properties.
+ * - `e-commerce`: create our line item properties (`rh_tax_code`, `rh_tax_inclusive`); HubSpot has no
+ *   `crm.schemas.line_items.write`, its properties API takes `e-commerce` for line items.
  * Not requested: tickets, owners (tasks take the deal's hubspot_owner_id as is), contact schemas (contacts use
  * standard properties only).
  */
@@ -31,6 +33,7 @@ export const SCOPES = [
   'crm.objects.line_items.read',
   'crm.schemas.deals.write',
   'crm.schemas.companies.write',
+  'e-commerce',
 ] as const;
 
 export type HubSpotScope = (typeof SCOPES)[number];

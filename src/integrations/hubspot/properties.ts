@@ -234,12 +234,31 @@ const COMPANY_PROPERTIES: PropertyDefinition[] = [
   ),
 ];
 
+/**
+ * Line item properties: a line's tax treatment where HubSpot has no field for it (src/billing/tax.ts `lineItemTax`
+ * reads them with HubSpot's own `hs_tax_rate`, and `hs_tax_label` when no code is set).
+ */
+const LINE_ITEM_PROPERTIES: PropertyDefinition[] = [
+  text(
+    'rh_tax_code',
+    'Tax code in the finance system',
+    'The tax code the finance system knows this line by: a QuickBooks TaxCode id (or TAX / NON under US automated ' +
+      'sales tax), a Xero TaxType such as OUTPUT2, or a Stripe tax rate id (txr_…). Empty: HubSpot’s tax label.',
+  ),
+  yesNo(
+    'rh_tax_inclusive',
+    'Price includes tax',
+    'Yes: the line’s price already includes the tax (gross). No or empty: the tax is added on top.',
+  ),
+];
+
 /** Everything the app creates in a portal. Contacts need no custom property (only standard ones are used). */
 export const REVENUE_HANDOFF_PROPERTIES: PropertyDefinitions = {
   group: PROPERTY_GROUP,
   properties: {
     deals: [...DEAL_STATUS_PROPERTIES, ...DEAL_HANDOFF_FIELD_PROPERTIES],
     companies: COMPANY_PROPERTIES,
+    line_items: LINE_ITEM_PROPERTIES,
   },
 };
 

@@ -280,7 +280,11 @@ describe('HubSpot CRM client: our properties', () => {
     const writesBefore = hubspot.calls.filter((c) => c.method === 'POST').length;
     const second = await crm.ensurePropertyGroupAndProperties();
 
-    expect(first.createdGroups).toEqual(['deals/revenue_handoff', 'companies/revenue_handoff']);
+    expect(first.createdGroups).toEqual([
+      'deals/revenue_handoff',
+      'companies/revenue_handoff',
+      'line_items/revenue_handoff',
+    ]);
     expect(first.createdProperties).toEqual(expected);
     expect(second).toEqual({ createdGroups: [], createdProperties: [] });
     expect(hubspot.calls.filter((c) => c.method === 'POST')).toHaveLength(writesBefore);
@@ -295,6 +299,18 @@ describe('HubSpot CRM client: our properties', () => {
       'billing_failed',
     ]);
     expect(status?.groupName).toBe('revenue_handoff');
+    // The line item tax properties the billing plan reads (src/app/line-item-tax.ts), in our group on line items.
+    expect(hubspot.portalState.properties.line_items.get('rh_tax_code')).toMatchObject({
+      type: 'string',
+      fieldType: 'text',
+      groupName: 'revenue_handoff',
+      formField: true,
+    });
+    expect(hubspot.portalState.properties.line_items.get('rh_tax_inclusive')).toMatchObject({
+      type: 'bool',
+      fieldType: 'booleancheckbox',
+      groupName: 'revenue_handoff',
+    });
   });
 
   it('creates only what is missing when someone created part of it already (409 counts as exists)', async () => {
@@ -307,7 +323,7 @@ describe('HubSpot CRM client: our properties', () => {
 
     const result = await crm.ensurePropertyGroupAndProperties();
 
-    expect(result.createdGroups).toEqual(['deals/revenue_handoff']);
+    expect(result.createdGroups).toEqual(['deals/revenue_handoff', 'line_items/revenue_handoff']);
     expect(result.createdProperties).not.toContain('companies/rh_overdue_amount');
     expect(result.createdProperties).toContain('companies/rh_credit_hold');
   });

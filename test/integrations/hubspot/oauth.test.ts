@@ -43,6 +43,7 @@ describe('HubSpot install URL', () => {
         'crm.objects.line_items.read',
         'crm.schemas.companies.write',
         'crm.schemas.deals.write',
+        'e-commerce',
         'oauth',
       ].sort(),
     );

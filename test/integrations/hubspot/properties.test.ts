@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { LINE_ITEM_TAX_PROPERTIES } from '../../../src/app/line-item-tax.js';
 import { BillingModelSchema } from '../../../src/billing/plan.js';
 import { HANDOFF_FIELD_KEYS } from '../../../src/handoff/fields.js';
 import { HANDOFF_STATES } from '../../../src/handoff/lifecycle.js';
@@ -23,7 +24,7 @@ const optionValues = (type: CrmObjectType, name: string) =>
 describe('our HubSpot properties', () => {
   it('are snake_case, prefixed rh_, unique per object type, in the revenue_handoff group', () => {
     expect(REVENUE_HANDOFF_PROPERTIES.group.name).toBe('revenue_handoff');
-    for (const type of ['deals', 'companies'] as const) {
+    for (const type of ['deals', 'companies', 'line_items'] as const) {
       const names = defs(type).map((d) => d.name);
       expect(new Set(names).size).toBe(names.length);
       for (const name of names) expect(name).toMatch(/^rh_[a-z0-9]+(_[a-z0-9]+)*$/);
@@ -60,6 +61,19 @@ describe('our HubSpot properties', () => {
     });
   });
 
+  it('give line items the tax code and inclusive flag the billing plan reads from them', () => {
+    expect(defs('line_items').map((d) => d.name)).toEqual(
+      [...LINE_ITEM_TAX_PROPERTIES].filter((p) => p.startsWith('rh_')),
+    );
+    expect(defs('line_items').find((d) => d.name === 'rh_tax_code')).toMatchObject({
+      label: 'Tax code in the finance system',
+      type: 'string',
+      formField: true,
+    });
+    expect(optionValues('line_items', 'rh_tax_inclusive')).toEqual(['true', 'false']);
+    expect(defs('line_items').every((d) => d.formField)).toBe(true);
+  });
+
   it('pair each data type with a form control HubSpot accepts for it', () => {
     const allowed: Record<string, string[]> = {
       string: ['text', 'textarea'],
@@ -69,7 +83,7 @@ describe('our HubSpot properties', () => {
       enumeration: ['select'],
       bool: ['booleancheckbox'],
     };
-    for (const d of [...defs('deals'), ...defs('companies')]) {
+    for (const d of [...defs('deals'), ...defs('companies'), ...defs('line_items')]) {
       expect(allowed[d.type]).toContain(d.fieldType);
       if (d.type === 'enumeration' || d.type === 'bool') expect(d.options?.length).toBeGreaterThan(0);
     }

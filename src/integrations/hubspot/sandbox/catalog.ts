@@ -219,7 +219,10 @@ const WRITE: Partial<Record<SandboxObjectType, string[]>> = {
 };
 
 function schemaScopes(type: SandboxObjectType, access: 'read' | 'write'): string[] {
-  return type === 'notes' || type === 'tasks' ? [] : [`crm.schemas.${type}.${access}`];
+  if (type === 'notes' || type === 'tasks') return [];
+  // HubSpot has no crm.schemas.line_items.write: line item properties are created under `e-commerce`.
+  if (type === 'line_items' && access === 'write') return ['e-commerce'];
+  return [`crm.schemas.${type}.${access}`];
 }
 
 /**
