@@ -6,6 +6,7 @@ import { sql as financeSync } from './005_finance_sync.js';
 import { sql as backfill } from './006_backfill.js';
 import { sql as corrections } from './007_corrections.js';
 import { sql as renewals } from './008_renewals.js';
+import { sql as quickbooksEstimates } from './009_quickbooks_estimates.js';
 
 /** Every migration in order. Append only: a released migration is never edited, a change is a new one. */
 export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: string }> = [
@@ -17,6 +18,7 @@ export const MIGRATIONS: ReadonlyArray<{ version: number; name: string; sql: str
   { version: 6, name: 'backfill', sql: backfill },
   { version: 7, name: 'corrections', sql: corrections },
   { version: 8, name: 'renewals', sql: renewals },
+  { version: 9, name: 'quickbooks_estimates', sql: quickbooksEstimates },
 ];
 
 export const LATEST_MIGRATION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;
