@@ -127,6 +127,7 @@ export const STRINGS = {
       milestone_accepted: 'recorded a milestone acceptance',
       scheduled_invoice_cancelled: 'cancelled a scheduled invoice',
       renewal_due: 'opened the renewal handoff',
+      renewal_date_changed: 'took the renewal date changed in HubSpot',
     } as Record<string, string>,
     line: (who: string, what: string, when: string) => `${who} ${what} · ${when}`,
   },

@@ -9,9 +9,10 @@ import { createHandoff } from '../handoff/lifecycle.js';
 import { parseRenewalDate, planRenewals, type RenewalContract, type RenewalDue } from '../handoff/renewal-plan.js';
 import type { HandoffTemplate } from '../handoff/template.js';
 import { DEFAULT_CS_TO_SALES_RENEWAL } from '../handoff/templates/default-cs-to-sales-renewal.js';
-import { writeHandoffData } from '../integrations/hubspot/handoff-codec.js';
+import { readHandoffData, writeHandoffData } from '../integrations/hubspot/handoff-codec.js';
+import { HANDOFF_FIELD_PROPERTIES, refsOf } from '../integrations/hubspot/properties.js';
 import type { PortalStore } from '../store/portal-store.js';
-import { type RenewalRow, renewalStore } from '../store/renewal-store.js';
+import { type RenewalRow, type RenewalSource, renewalStore } from '../store/renewal-store.js';
 import { type DealContext, dealPipelines, loadDealContext } from './deal-context.js';
 import { getPaymentStatus } from './payment-status.js';
 import type { AppServices } from './services.js';
@@ -79,7 +80,8 @@ export async function sweepRenewals(
   const existing = new Map((await renewals.all()).map((r) => [renewalKey(r.dealId, r.renewalDate), r]));
   const contracts: RenewalContract[] = [];
   const seen = new Set<string>();
-  for (const source of await renewals.sources(RENEWAL_TEMPLATE_ID)) {
+  const sources = await followHubSpotRenewalDates(services, portalId, now, await renewals.sources(RENEWAL_TEMPLATE_ID));
+  for (const source of sources) {
     let renewalDate: CalendarDay;
     try {
       renewalDate = parseRenewalDate(source.renewalDate, `deal ${source.dealId} renewalDate`);
@@ -128,6 +130,68 @@ export async function sweepRenewals(
   }
   if (unexpected) throw unexpected;
   return { today, outcomes };
+}
+
+/**
+ * The renewal date as HubSpot holds it now: someone may have moved it on the deal after the handoff was accepted.
+ * One batch read per 100 contracts; a valid new date moves the stored handoffs' date (with a
+ * `renewal_date_changed` event on each) and is what the sweep plans with. A date HubSpot holds that is not a real
+ * day is not taken: the stored date stays and the sweep goes on with it (the log names the deal and the value).
+ * A cleared date or a deleted deal changes nothing here.
+ */
+async function followHubSpotRenewalDates(
+  services: AppServices,
+  portalId: number,
+  now: Date,
+  sources: RenewalSource[],
+): Promise<RenewalSource[]> {
+  if (sources.length === 0) return sources;
+  const properties = refsOf(HANDOFF_FIELD_PROPERTIES.renewalDate).map((r) => r.property);
+  const records = await services.crm.batchReadDeals(
+    sources.map((s) => s.dealId),
+    properties,
+  );
+  const current = new Map(
+    records.map((r) => [r.id, readHandoffData({ deal: r, company: null, billingContact: null }).renewalDate]),
+  );
+  const out: RenewalSource[] = [];
+  for (const source of sources) {
+    const held = current.get(source.dealId);
+    if (held === undefined || held === null || held === '' || held === source.renewalDate) {
+      out.push(source);
+      continue;
+    }
+    let to: CalendarDay;
+    try {
+      to = parseRenewalDate(held, `deal ${source.dealId} ${properties.join(', ')}`);
+    } catch (e) {
+      if (!isDomainError(e)) throw e;
+      services.logger.warn({ dealId: source.dealId, value: held }, `${e.message}; the stored renewal date stays`);
+      out.push(source);
+      continue;
+    }
+    const from = source.renewalDate;
+    await services.store.transaction(async (tx) => {
+      const moved = await renewalStore(tx.db, portalId).moveRenewalDate(
+        source.dealId,
+        from,
+        to,
+        RENEWAL_TEMPLATE_ID,
+        now,
+      );
+      await tx.events.append(
+        moved.map((handoffId) => ({
+          handoffId,
+          type: 'renewal_date_changed',
+          actor: 'system',
+          at: now.toISOString(),
+          payload: { from, to, message: `Renewal date changed in HubSpot: ${String(from)} → ${to}` },
+        })),
+      );
+    });
+    out.push({ dealId: source.dealId, renewalDate: to });
+  }
+  return out;
 }
 
 async function renewContract(

@@ -56,6 +56,29 @@ export function renewalStore(db: Db, portalId: number) {
       return rows.map((r) => ({ dealId: r.deal_id, renewalDate: r.renewal_date }));
     },
 
+    /**
+     * Moves the renewal date of a deal's accepted handoffs (the ones `sources` reads) to the date HubSpot now holds,
+     * when they still hold `from`; returns the handoffs moved (the caller records the change on each).
+     */
+    async moveRenewalDate(
+      dealId: string,
+      from: unknown,
+      to: string,
+      renewalTemplateId: string,
+      at: Date,
+    ): Promise<string[]> {
+      const rows = await db.query<{ id: string }>(
+        `UPDATE handoffs SET data = jsonb_set(data, '{renewalDate}', to_jsonb($3::text)), revision = revision + 1,
+           updated_at = $6
+         WHERE portal_id = $1 AND deal_id = $2 AND template_id <> $4
+           AND state IN ('accepted', 'billing_pending', 'billing_live', 'billing_failed')
+           AND data->'renewalDate' = $5::jsonb
+         RETURNING id::text AS id`,
+        [p, dealId, to, renewalTemplateId, JSON.stringify(from), at],
+      );
+      return rows.map((r) => r.id);
+    },
+
     async all(): Promise<RenewalRow[]> {
       const rows = await db.query<Record<string, unknown>>(
         'SELECT deal_id, renewal_date::text AS renewal_date, handoff_id::text AS handoff_id, company_id, owner_id, created_on::text AS created_on FROM renewals WHERE portal_id = $1 ORDER BY deal_id, renewal_date',

@@ -147,6 +147,43 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
     expect(await renewalHandoffs(good.dealId)).toHaveLength(1);
   }, 180_000);
 
+  it('follows a renewal date moved in HubSpot after the handoff was accepted: the sweep plans with the new date', async () => {
+    await applySettings({ createDeal: false });
+    // Accepted with a renewal far away: nothing is due.
+    const c = await contract({ days: 200, name: 'Moved' });
+    await sweep();
+    expect(await renewalHandoffs(c.dealId)).toEqual([]);
+    // Someone moves the renewal date on the deal in HubSpot: it is now 90 days away.
+    const deal = h.hubspot.get('deals', c.dealId);
+    if (deal) deal.properties.rh_renewal_date = RENEWAL;
+    await sweep();
+    await sweep();
+    const handoffs = await renewalHandoffs(c.dealId);
+    expect(handoffs).toHaveLength(1);
+    expect(tasks(c.dealId)).toEqual([`Renewal handoff: Moved deal renews on ${RENEWAL}`]);
+    // The accepted handoff now holds the new date, and its thread says where it came from.
+    const store = portalStore(h.db, PORTAL);
+    const accepted = (await store.handoffs.byDeal(c.dealId)).find((s) => s.handoff.templateId !== RENEWAL_TEMPLATE_ID);
+    expect((accepted?.data as { renewalDate?: string }).renewalDate).toBe(RENEWAL);
+    const events = await store.events.list(accepted?.handoff.id ?? '');
+    const moved = events.filter((e) => e.type === 'renewal_date_changed');
+    expect(moved).toHaveLength(1);
+    expect(moved[0]?.payload).toMatchObject({ from: plusDays(TODAY, 200), to: RENEWAL });
+  }, 180_000);
+
+  it('keeps the stored renewal date when HubSpot holds one that is not a real day, and goes on with it', async () => {
+    await applySettings({ createDeal: false });
+    const c = await contract({ name: 'Typo' });
+    const deal = h.hubspot.get('deals', c.dealId);
+    if (deal) deal.properties.rh_renewal_date = '2027-02-30';
+    await sweep();
+    const accepted = (await portalStore(h.db, PORTAL).handoffs.byDeal(c.dealId)).find(
+      (s) => s.handoff.templateId !== RENEWAL_TEMPLATE_ID,
+    );
+    expect((accepted?.data as { renewalDate?: string }).renewalDate).toBe(RENEWAL);
+    expect(tasks(c.dealId)).toEqual([`Renewal handoff: Typo deal renews on ${RENEWAL}`]);
+  }, 180_000);
+
   it('names a renewal stage that does not exist, and still hands off and creates the task', async () => {
     await applySettings({ createDeal: true, pipelineId: 'default', stageId: 'no-such-stage' });
     const c = await contract();
