@@ -4,6 +4,7 @@ import { PAYMENT_TERMS_CATALOG } from '../../src/billing/payment-terms.js';
 import { BillingIntervalSchema, BillingTimingSchema } from '../../src/billing/plan.js';
 import { fromDecimalString, toDecimalString } from '../../src/core/money.js';
 import { STRINGS } from './strings.js';
+import { TAX_STRINGS, type TaxCodeOption, TaxEditor } from './TaxEditor.js';
 import { fromBaseDate, fromMajor, isMoney, isObj, type Obj, str, toBaseDate, toMajor } from './values.js';
 
 const P = STRINGS.plan;
@@ -14,6 +15,8 @@ export interface BillingPlanEditorProps {
   currency: string;
   problem?: string | undefined;
   onChange: (value: unknown, problem?: string) => void;
+  /** The connected books' tax codes, when the backend knows them. */
+  taxCodes?: ReadonlyArray<TaxCodeOption> | undefined;
 }
 
 const INTERVALS = BillingIntervalSchema.options.map((v) => ({ value: v, label: P.intervals[v] ?? v }));
@@ -53,7 +56,8 @@ function restampComponent(c: Obj, currency: string): Obj {
 
 /**
  * The billing plan for the common case: one recurring fee (interval, timing, price), an optional implementation
- * fee, and milestone billing; components of other kinds are kept untouched. validateField judges the whole plan.
+ * fee, and milestone billing, each with its own tax, and the plan's default tax; components of other kinds are kept
+ * untouched. validateField judges the whole plan.
  */
 export function BillingPlanEditor({
   field,
@@ -61,6 +65,7 @@ export function BillingPlanEditor({
   currency: fallbackCurrency,
   problem,
   onChange,
+  taxCodes,
 }: BillingPlanEditorProps) {
   const plan: Obj = isObj(value) ? value : { currency: fallbackCurrency, components: [] };
   const currency = str(plan.currency) || fallbackCurrency;
@@ -100,6 +105,19 @@ export function BillingPlanEditor({
   const setMilestones = (next: Obj[]) => {
     if (milestoneComponent) setComponent(milestonesAt, { ...milestoneComponent, milestones: next });
   };
+  /** A component's tax row: its own treatment, removed when emptied (the plan's default applies again). */
+  const taxOf = (at: number, component: Obj, part: string) => (
+    <TaxEditor
+      name={name(`${part}.tax`)}
+      value={component.tax}
+      codes={taxCodes}
+      help={TAX_STRINGS.componentHelp}
+      onChange={(tax) => {
+        const { tax: _old, ...rest } = component;
+        setComponent(at, tax ? { ...rest, tax } : rest);
+      }}
+    />
+  );
   const nextMilestoneId = () => {
     const ids = new Set(milestones.map((m) => str(m.id)));
     let n = milestones.length + 1;
@@ -145,40 +163,51 @@ export function BillingPlanEditor({
             onChange={(v) => setKey('paymentTerms', String(v))}
           />
         </Flex>
+        <Text format={{ fontWeight: 'demibold' }}>{TAX_STRINGS.planHeading}</Text>
+        <TaxEditor
+          name={name('tax')}
+          value={plan.tax}
+          codes={taxCodes}
+          help={TAX_STRINGS.planHelp}
+          onChange={(tax) => setKey('tax', tax)}
+        />
 
         <Heading>{P.recurringHeading}</Heading>
         {recurring ? (
-          <Flex direction="row" gap="sm" wrap align="end">
-            <Input
-              name={name('recurring.description')}
-              label={P.description}
-              value={str(recurring.description)}
-              onChange={(v) => setComponent(recurringAt, { ...recurring, description: v })}
-            />
-            <Select
-              name={name('recurring.interval')}
-              label={P.interval}
-              value={str(recurring.interval) || undefined}
-              options={INTERVALS}
-              onChange={(v) => setComponent(recurringAt, { ...recurring, interval: String(v) })}
-            />
-            <Select
-              name={name('recurring.timing')}
-              label={P.timing}
-              value={str(recurring.timing) || undefined}
-              options={TIMINGS}
-              onChange={(v) => setComponent(recurringAt, { ...recurring, timing: String(v) })}
-            />
-            <CurrencyInput
-              name={name('recurring.price')}
-              label={P.price}
-              currency={currency}
-              value={toMajor(recurring.price)}
-              onChange={(n) => moneyChange(n, (m) => setComponent(recurringAt, { ...recurring, price: m }))}
-            />
-            <Button size="xs" variant="transparent" onClick={() => setComponent(recurringAt, null)}>
-              {P.remove}
-            </Button>
+          <Flex direction="column" gap="xs">
+            <Flex direction="row" gap="sm" wrap align="end">
+              <Input
+                name={name('recurring.description')}
+                label={P.description}
+                value={str(recurring.description)}
+                onChange={(v) => setComponent(recurringAt, { ...recurring, description: v })}
+              />
+              <Select
+                name={name('recurring.interval')}
+                label={P.interval}
+                value={str(recurring.interval) || undefined}
+                options={INTERVALS}
+                onChange={(v) => setComponent(recurringAt, { ...recurring, interval: String(v) })}
+              />
+              <Select
+                name={name('recurring.timing')}
+                label={P.timing}
+                value={str(recurring.timing) || undefined}
+                options={TIMINGS}
+                onChange={(v) => setComponent(recurringAt, { ...recurring, timing: String(v) })}
+              />
+              <CurrencyInput
+                name={name('recurring.price')}
+                label={P.price}
+                currency={currency}
+                value={toMajor(recurring.price)}
+                onChange={(n) => moneyChange(n, (m) => setComponent(recurringAt, { ...recurring, price: m }))}
+              />
+              <Button size="xs" variant="transparent" onClick={() => setComponent(recurringAt, null)}>
+                {P.remove}
+              </Button>
+            </Flex>
+            {taxOf(recurringAt, recurring, 'recurring')}
           </Flex>
         ) : (
           <Button
@@ -200,24 +229,27 @@ export function BillingPlanEditor({
 
         <Heading>{P.feeHeading}</Heading>
         {fee ? (
-          <Flex direction="row" gap="sm" wrap align="end">
-            <CurrencyInput
-              name={name('fee.amount')}
-              label={P.feeAmount}
-              currency={currency}
-              value={toMajor(fee.amount)}
-              onChange={(n) => moneyChange(n, (m) => setComponent(feeAt, { ...fee, amount: m }))}
-            />
-            <Select
-              name={name('fee.on')}
-              label={P.feeOn}
-              value={str(fee.on) || 'start'}
-              options={FEE_ONS}
-              onChange={(v) => setComponent(feeAt, { ...fee, on: String(v) })}
-            />
-            <Button size="xs" variant="transparent" onClick={() => setComponent(feeAt, null)}>
-              {P.remove}
-            </Button>
+          <Flex direction="column" gap="xs">
+            <Flex direction="row" gap="sm" wrap align="end">
+              <CurrencyInput
+                name={name('fee.amount')}
+                label={P.feeAmount}
+                currency={currency}
+                value={toMajor(fee.amount)}
+                onChange={(n) => moneyChange(n, (m) => setComponent(feeAt, { ...fee, amount: m }))}
+              />
+              <Select
+                name={name('fee.on')}
+                label={P.feeOn}
+                value={str(fee.on) || 'start'}
+                options={FEE_ONS}
+                onChange={(v) => setComponent(feeAt, { ...fee, on: String(v) })}
+              />
+              <Button size="xs" variant="transparent" onClick={() => setComponent(feeAt, null)}>
+                {P.remove}
+              </Button>
+            </Flex>
+            {taxOf(feeAt, fee, 'fee')}
           </Flex>
         ) : (
           <Button
@@ -297,6 +329,7 @@ export function BillingPlanEditor({
             >
               {P.addMilestone}
             </Button>
+            {taxOf(milestonesAt, milestoneComponent, 'milestones')}
           </Flex>
         ) : (
           <Button

@@ -14,6 +14,7 @@ import type { FieldView } from '../../src/api/contracts.js';
 import { StakeholderRoleSchema } from '../../src/handoff/fields.js';
 import { BillingPlanEditor } from './BillingPlanEditor.js';
 import { STRINGS } from './strings.js';
+import type { TaxCodeOption } from './TaxEditor.js';
 import {
   bpToPercent,
   fromBaseDate,
@@ -39,6 +40,8 @@ export interface FieldEditorProps {
   problem?: string | undefined;
   /** The new value; `problem` when the input cannot become a value at all (e.g. too many decimals). */
   onChange: (value: unknown, problem?: string) => void;
+  /** The connected books' tax codes (for the billing plan's tax fields), when the backend knows them. */
+  taxCodes?: ReadonlyArray<TaxCodeOption> | undefined;
 }
 
 function validation(problem: string | undefined) {
@@ -46,7 +49,7 @@ function validation(problem: string | undefined) {
 }
 
 /** The input that fits a field's type, named by the field key. */
-export function FieldEditor({ field, value, currency, problem, onChange }: FieldEditorProps) {
+export function FieldEditor({ field, value, currency, problem, onChange, taxCodes }: FieldEditorProps) {
   const common = { name: field.key, label: field.label, description: field.help, ...validation(problem) };
   switch (field.type) {
     case 'longtext':
@@ -129,7 +132,14 @@ export function FieldEditor({ field, value, currency, problem, onChange }: Field
       return <StakeholdersEditor field={field} value={value} problem={problem} onChange={onChange} />;
     case 'billingPlan':
       return (
-        <BillingPlanEditor field={field} value={value} currency={currency} problem={problem} onChange={onChange} />
+        <BillingPlanEditor
+          field={field}
+          value={value}
+          currency={currency}
+          problem={problem}
+          onChange={onChange}
+          taxCodes={taxCodes}
+        />
       );
     default:
       // text, url, currency and any type added later: a plain input; validateField still judges the value.

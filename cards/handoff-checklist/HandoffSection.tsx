@@ -128,6 +128,8 @@ export function HandoffSection({ view, handoff, backend }: HandoffSectionProps) 
     setOpened((o) => o.filter((k) => k !== key));
   };
   const save = async () => {
+    // Nothing the server schema refuses is sent, even if a disabled Save is clicked.
+    if (!canSave) return;
     if (await act('saveHandoffFields', { ...ref, values: drafts })) {
       setDrafts({});
       setInputProblems({});
@@ -230,6 +232,7 @@ export function HandoffSection({ view, handoff, backend }: HandoffSectionProps) 
                           currency={currency}
                           problem={problems[field.key]}
                           onChange={change(field.key)}
+                          taxCodes={view.billing.taxCodes}
                         />
                         {field.status === 'ok' || field.key in drafts ? (
                           <Button size="xs" variant="transparent" onClick={() => cancel(field.key)}>

@@ -146,6 +146,18 @@ export const BillingViewSchema = z.object({
   /** The handoff whose acceptance started billing setup (null before). */
   handoffId: z.string().nullable().optional(),
   system: z.enum(['quickbooks', 'xero', 'stripe']).nullable(),
+  /** The connected books' tax codes as last read from them, for the plan editor to offer; absent when not known. */
+  taxCodes: z
+    .array(
+      z.object({
+        code: z.string(),
+        name: z.string(),
+        /** null when the system works the rate out itself (US automated sales tax). */
+        ratePercent: z.number().nullable(),
+        inclusive: z.boolean().optional(),
+      }),
+    )
+    .optional(),
   customerUrl: z.string().nullable(),
   /** The finance system's own error when the setup failed, for a person to act on. */
   error: z.object({ message: z.string(), at: Instant }).nullable(),

@@ -3,7 +3,7 @@ import type { BillingView, FieldView, HandoffCard } from '../api/contracts.js';
 import { BillingPlanSchema } from '../billing/plan.js';
 import { generateSchedule } from '../billing/schedule.js';
 import { BillingScheduleSchema } from '../billing/schedule-model.js';
-import { scheduleTax, TAX_ROUNDING, type TaxTreatment, withTemplateTax } from '../billing/tax.js';
+import { type BooksTaxCode, scheduleTax, TAX_ROUNDING, type TaxTreatment, withTemplateTax } from '../billing/tax.js';
 import { isDomainError } from '../core/errors.js';
 import type { HandoffEvaluation } from '../handoff/evaluation.js';
 import { exceptionStatusAt, type HandoffException } from '../handoff/exceptions.js';
@@ -178,6 +178,8 @@ export function billingView(input: {
   corrections?: BillingView['corrections'];
   /** The billing template's default tax, for lines the plan gives none. */
   defaultTax?: TaxTreatment | undefined;
+  /** The connected books' tax codes as last read (the plan editor offers them). */
+  taxCodes?: ReadonlyArray<BooksTaxCode> | undefined;
   /** The viewing user's roles: which invoice actions the card offers. */
   roles?: ReadonlyArray<string>;
 }): BillingView {
@@ -209,6 +211,7 @@ export function billingView(input: {
     status: setup ? setup.status : 'not_started',
     handoffId: setup?.handoffId ?? null,
     system: setup?.system ?? input.system,
+    ...(input.taxCodes ? { taxCodes: input.taxCodes.map((c) => ({ ...c })) } : {}),
     customerUrl: input.customerUrl,
     error:
       setup?.status === 'failed' && setup.lastError
