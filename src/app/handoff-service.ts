@@ -246,6 +246,7 @@ async function render(ctx: Ctx, loaded: Loaded): Promise<HandoffView> {
       customerUrl: link?.url ?? null,
       corrections: await correctionViewsOf(ctx, deal.deal.id),
       system: connection?.system ?? null,
+      taxCodes: connection?.taxSetup?.codes,
       defaultTax: loaded.handoffs.find((h) => h.stored.handoff.id === billingHandoff?.id)?.template.defaultTax,
       roles: ctx.user.roles,
     }),

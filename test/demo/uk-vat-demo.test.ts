@@ -66,5 +66,8 @@ describe('demo with a UK QuickBooks company', () => {
     expect(tax?.net.amount ?? 0).toBeGreaterThan(0);
     expect((tax?.net.amount ?? 0) + (tax?.tax.amount ?? 0)).toBe(tax?.gross.amount);
     expect(tax?.invoices.some((i) => i.codes.some((c) => c.includes('VAT 5%')))).toBe(true);
+    // The books' VAT codes, as last read, for the plan editor's tax code picker.
+    expect(view.billing.taxCodes?.map((c) => c.code)).toEqual(['2', '4', '6', '8']);
+    expect(view.billing.taxCodes?.find((c) => c.code === '4')).toMatchObject({ ratePercent: 5 });
   });
 });
