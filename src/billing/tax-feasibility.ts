@@ -53,6 +53,51 @@ function suggestions(t: TaxTreatment, codes: ReadonlyArray<BooksTaxCode>): strin
   return near.length ? ` The nearest valid codes: ${near.map(describeTaxCode).join('; ')}.` : '';
 }
 
+const isAutomatic = (code: string) => code.trim().toLowerCase() === 'automatic';
+
+/**
+ * `automatic` (Stripe Tax working the tax out from the customer's address) is not supported: every line names one
+ * of the account's tax rates. Refused before anything is written, naming the field, the value and what is accepted.
+ */
+function checkStripeAutomatic(plan: BillingPlan, caps: FinanceCapabilities, out: FeasibilityProblem[]): void {
+  const rates = caps.tax?.codes ?? [];
+  for (const { path, pointer, t, what } of treatments(plan)) {
+    if (!isAutomatic(t.code)) continue;
+    const near = nearestTaxCodes(t.code, t.ratePercent, rates);
+    out.push({
+      code: 'tax_automatic_unsupported',
+      path: `${path}.code`,
+      blocking: true,
+      message: `${path}.code is "${t.code}" (used by ${what}): automatic tax (Stripe Tax) is not supported. Accepted: the id (txr_…) or display name of one of ${caps.displayName}'s active tax rates${
+        near.length
+          ? `, e.g. ${near.map(describeTaxCode).join('; ')}`
+          : rates.length
+            ? ''
+            : ' (it has none yet: add them in Stripe’s tax rate settings)'
+      }.`,
+      ...(near[0]
+        ? {
+            alternative: {
+              description: `Use ${describeTaxCode(near[0])} instead`,
+              patch: [
+                {
+                  op: 'replace' as const,
+                  path: pointer,
+                  value: {
+                    ...t,
+                    code: near[0].code,
+                    ...(near[0].ratePercent !== null ? { ratePercent: near[0].ratePercent } : {}),
+                    ...(near[0].inclusive !== undefined ? { inclusive: near[0].inclusive } : {}),
+                  },
+                },
+              ],
+            },
+          }
+        : {}),
+    });
+  }
+}
+
 /**
  * The tax part of the feasibility check, against the books' tax setup when the adapter has read it: every tax code
  * must exist in the books (blocking, naming the code and the nearest valid ones), its rate must be the books' rate,
@@ -61,9 +106,11 @@ function suggestions(t: TaxTreatment, codes: ReadonlyArray<BooksTaxCode>): strin
  */
 export function checkTax(plan: BillingPlan, caps: FinanceCapabilities, out: FeasibilityProblem[]): void {
   const setup = caps.tax;
-  if (!setup) return;
   const name = caps.displayName;
+  if (caps.system === 'stripe') checkStripeAutomatic(plan, caps, out);
+  if (!setup) return;
   for (const { path, pointer, t, what } of treatments(plan)) {
+    if (caps.system === 'stripe' && isAutomatic(t.code)) continue; // refused above, by name
     const found = findTaxCode(t.code, setup.codes);
     if (!found) {
       const near = nearestTaxCodes(t.code, t.ratePercent, setup.codes, 1)[0];

@@ -185,6 +185,38 @@ describe('feasibility against the books’ tax codes', () => {
     expect(checkFeasibility(ukPlan({ code: 'anything', ratePercent: 20 }), XERO_CAPABILITIES).feasible).toBe(true);
   });
 
+  it('refuses Stripe automatic tax by field and value, naming the tax rates accepted, before anything is written', () => {
+    const stripe: FinanceCapabilities = {
+      ...STRIPE_CAPABILITIES,
+      tax: {
+        mode: 'codes',
+        rounding: 'per_line',
+        mixedInclusive: true,
+        codes: [
+          { code: 'txr_vat', name: 'VAT', ratePercent: 20, inclusive: false },
+          { code: 'txr_red', name: 'VAT reduced', ratePercent: 5, inclusive: true },
+        ],
+      },
+    };
+    const plan = ukPlan({ code: 'txr_vat', ratePercent: 20 }, { tax: { code: 'automatic', ratePercent: 20 } });
+    const r = checkFeasibility(plan, stripe);
+    expect(r.feasible).toBe(false);
+    // One problem for it, not also an "unknown code".
+    expect(r.problems.map((p) => p.code)).toEqual(['tax_automatic_unsupported']);
+    const p = r.problems[0];
+    expect(p?.path).toBe('billingPlan.components[1].tax.code');
+    expect(p?.message).toContain('billingPlan.components[1].tax.code is "automatic"');
+    expect(p?.message).toContain('automatic tax (Stripe Tax) is not supported');
+    expect(p?.message).toContain('txr_…');
+    expect(p?.message).toContain('txr_vat (VAT, 20%)');
+    expect(checkFeasibility(applyPlanPatch(plan, p?.alternative?.patch ?? []), stripe).feasible).toBe(true);
+    // Refused on Stripe even before its tax rates have been read.
+    const unknown = checkFeasibility(ukPlan({ code: 'automatic', ratePercent: 20 }), STRIPE_CAPABILITIES);
+    expect(unknown.problems.map((x) => [x.code, x.path])).toEqual([
+      ['tax_automatic_unsupported', 'billingPlan.tax.code'],
+    ]);
+  });
+
   it('suggests same-rate codes first', () => {
     expect(nearestTaxCodes('VAT', 5, UK_QBO.tax?.codes ?? [])[0]?.code).toBe('4');
   });

@@ -44,9 +44,10 @@ function taxRateOf(
   index: number,
   settings: StripeInvoiceSettings,
 ): string {
-  if (tax.code === 'automatic') {
+  if (tax.code.trim().toLowerCase() === 'automatic') {
+    const near = settings.tax ? nearestTaxCodes(tax.code, tax.ratePercent, settings.tax.codes) : [];
     throw invalid(
-      `line ${index + 1}: automatic tax (Stripe Tax) is not supported yet; name one of the account's tax rates (txr_…)`,
+      `line ${index + 1} tax code "${tax.code}": automatic tax (Stripe Tax) is not supported; accepted: the id (txr_…) or display name of one of the account's active tax rates${near.length ? `, e.g. ${near.map(describeTaxCode).join('; ')}` : ''}`,
     );
   }
   if (!settings.tax) return tax.code;

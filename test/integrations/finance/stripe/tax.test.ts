@@ -92,4 +92,23 @@ describe('Stripe tax rates per invoice item', () => {
     );
     expect(sandbox.state.invoices.size).toBe(0);
   });
+
+  it('refuses automatic tax (Stripe Tax) naming the line, the value and the tax rates it accepts instead', async () => {
+    const { stripe, sandbox } = setup();
+    const d = await draft(stripe, [
+      {
+        description: 'Platform',
+        quantity: 1,
+        unitAmount: gbp(100),
+        amount: gbp(100),
+        tax: { code: 'automatic', ratePercent: 20, inclusive: false },
+      },
+    ]);
+    const e = (await stripe.createInvoice(d, 'k-auto').catch((x: unknown) => x)) as FinanceError;
+    expect(e.kind).toBe('validation');
+    expect(e.vendorMessage).toMatch(
+      /line 1 tax code "automatic": automatic tax \(Stripe Tax\) is not supported; accepted: the id \(txr_…\) or display name of one of the account's active tax rates, e\.g\. txr_\w+ \(VAT GB, 20%\)/,
+    );
+    expect(sandbox.state.invoices.size).toBe(0);
+  });
 });
