@@ -14,7 +14,7 @@ export const TAX_STRINGS = {
   inclusive: 'Price includes tax',
   yes: 'Yes',
   no: 'No',
-  componentHelp: 'Empty: the plan’s default tax.',
+  componentHelp: 'Empty: the HubSpot line item’s tax, else the plan’s default.',
   planHeading: 'Default tax',
   planHelp: 'For lines without their own tax. Empty: the template’s default.',
   unknownCode: (code: string) => `${code} (not in the connected books)`,
