@@ -32,12 +32,28 @@ export interface BaselineCustomer {
   paymentTerms: string | null;
 }
 
-/** One invoice we created, as the finance system holds it. */
+/** One line of an invoice as we compare it: amounts in integer minor units, the tax code as the vendor names it. */
+export interface BaselineLine {
+  description: string;
+  quantity: number;
+  unitAmount: Money;
+  amount: Money;
+  taxCode: string | null;
+}
+
+/**
+ * One invoice we created, as the finance system holds it. `poNumber` and `lines` are absent where the vendor reading
+ * does not carry them (and in baselines stored before they were compared): absent is never compared.
+ */
 export interface BaselineInvoice {
   number: string;
   issueDate: CalendarDay;
   dueDate: CalendarDay;
   total: Money;
+  /** The PO number printed on the invoice; null when it has none. */
+  poNumber?: string | null;
+  /** The invoice's lines in order. */
+  lines?: BaselineLine[];
 }
 
 /** What we synced for one billing setup: its customer and the invoices we created, by finance invoice id. */
@@ -62,12 +78,34 @@ export const CORRECTION_FIELDS = [
   'invoiceTotal',
   'invoiceIssueDate',
   'invoiceDueDate',
+  'invoicePoNumber',
+  'invoiceLine',
 ] as const;
 export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
 
-export type CorrectionValue = string | BaselineAddress | Money | null;
+export type CorrectionValue = string | BaselineAddress | Money | BaselineLine | null;
 
-/** One difference found: `subject` is `customer` or the finance invoice id. */
+/**
+ * The subject of one invoice line's corrections: the finance invoice id and the line's position (1-based), so a
+ * change of line 2 never supersedes one of line 1.
+ * @example lineSubject('inv-1', 2) // 'inv-1/line/2'
+ */
+export function lineSubject(invoiceId: string, position: number): string {
+  return `${invoiceId}/line/${position}`;
+}
+
+/**
+ * The invoice id and line position of a line subject; null for any other subject.
+ * @example parseLineSubject('inv-1/line/2') // { invoiceId: 'inv-1', position: 2 }
+ */
+export function parseLineSubject(subject: string): { invoiceId: string; position: number } | null {
+  const m = /^(.+)\/line\/([1-9]\d*)$/.exec(subject);
+  return m ? { invoiceId: m[1] as string, position: Number(m[2]) } : null;
+}
+
+/**
+ * One difference found: `subject` is `customer`, the finance invoice id, or an invoice line (`lineSubject`).
+ */
 export interface DetectedCorrection {
   subject: string;
   /** The invoice number for invoice fields; null for the customer. */
@@ -85,6 +123,10 @@ export interface DetectedCorrection {
 export function valueKey(v: CorrectionValue): string {
   if (v === null) return '∅';
   if (typeof v === 'string') return v;
+  if ('quantity' in v) {
+    const money = (m: Money) => `${m.amount} ${m.currency}`;
+    return [v.description, v.quantity, money(v.unitAmount), money(v.amount), v.taxCode ?? ''].join('|');
+  }
   if ('amount' in v) return `${v.amount} ${v.currency}`;
   return [v.line1, v.line2 ?? '', v.city, v.region ?? '', v.postalCode, v.country].join('|');
 }
@@ -95,6 +137,19 @@ function sameText(a: string | null, b: string | null, caseless: boolean): boolea
     return caseless ? t.toLowerCase() : t;
   };
   return norm(a) === norm(b);
+}
+
+const sameMoney = (a: Money, b: Money) => a.amount === b.amount && a.currency === b.currency;
+
+function sameLine(a: BaselineLine | null, b: BaselineLine | null): boolean {
+  if (a === null || b === null) return a === b;
+  return (
+    sameText(a.description, b.description, false) &&
+    a.quantity === b.quantity &&
+    sameMoney(a.unitAmount, b.unitAmount) &&
+    sameMoney(a.amount, b.amount) &&
+    (a.taxCode ?? null) === (b.taxCode ?? null)
+  );
 }
 
 function sameAddress(a: BaselineAddress | null, b: BaselineAddress | null): boolean {
@@ -157,6 +212,18 @@ export function diffBaseline(synced: SyncedBaseline, current: VendorReading): De
     if (was.dueDate !== now.dueDate) {
       out.push({ ...meta, field: 'invoiceDueDate', before: was.dueDate, after: now.dueDate });
     }
+    if (was.poNumber !== undefined && now.poNumber !== undefined && !sameText(was.poNumber, now.poNumber, false)) {
+      out.push({ ...meta, field: 'invoicePoNumber', before: was.poNumber, after: now.poNumber?.trim() || null });
+    }
+    if (was.lines && now.lines) {
+      // Lines are compared by position: an added line reads "(none) → …", a removed one "… → (none)".
+      for (let i = 0; i < Math.max(was.lines.length, now.lines.length); i++) {
+        const before = was.lines[i] ?? null;
+        const after = now.lines[i] ?? null;
+        if (sameLine(before, after)) continue;
+        out.push({ ...meta, subject: lineSubject(id, i + 1), field: 'invoiceLine', before, after });
+      }
+    }
   }
   return out;
 }
@@ -179,8 +246,17 @@ export function acceptIntoBaseline(
     if (c.field === 'paymentTerms') cust.paymentTerms = c.after === 'other' ? null : (c.after as string | null);
     return next;
   }
+  const line = c.field === 'invoiceLine' ? parseLineSubject(c.subject) : null;
+  if (line) {
+    const lines = next.invoices[line.invoiceId]?.lines;
+    if (!lines) return next;
+    if (c.after === null) lines.length = Math.min(lines.length, line.position - 1);
+    else if (line.position <= lines.length + 1) lines[line.position - 1] = c.after as BaselineLine;
+    return next;
+  }
   const inv = next.invoices[c.subject];
   if (inv) {
+    if (c.field === 'invoicePoNumber') inv.poNumber = c.after as string | null;
     if (c.field === 'invoiceTotal') inv.total = c.after as Money;
     if (c.field === 'invoiceIssueDate') inv.issueDate = c.after as string;
     if (c.field === 'invoiceDueDate') inv.dueDate = c.after as string;
@@ -205,7 +281,15 @@ export function withFirstSight(
   const next: SyncedBaseline = baseline ? structuredClone(baseline) : { customer: null, invoices: {} };
   if (!next.customer && current.customer) next.customer = strip(current.customer);
   for (const [id, inv] of Object.entries(current.invoices)) {
-    if (ours.has(id) && !next.invoices[id]) next.invoices[id] = strip(inv);
+    if (!ours.has(id)) continue;
+    const held = next.invoices[id];
+    if (!held) {
+      next.invoices[id] = strip(inv);
+      continue;
+    }
+    // A baseline stored before PO numbers and lines were compared takes them at their first sight.
+    if (held.poNumber === undefined && inv.poNumber !== undefined) held.poNumber = inv.poNumber;
+    if (held.lines === undefined && inv.lines !== undefined) held.lines = structuredClone(inv.lines);
   }
   return next;
 }
@@ -231,7 +315,25 @@ const FIELD_LABELS: Record<CorrectionField, string> = {
   invoiceTotal: 'Invoice total',
   invoiceIssueDate: 'Invoice date',
   invoiceDueDate: 'Invoice due date',
+  invoicePoNumber: 'PO number',
+  invoiceLine: 'Invoice line',
 };
+
+/**
+ * The readable name of a correction field, for the card and the monthly audit; unknown keys are returned as given.
+ * @example correctionFieldLabel('invoicePoNumber') // 'PO number'
+ */
+export function correctionFieldLabel(field: string): string {
+  return (FIELD_LABELS as Record<string, string>)[field] ?? field;
+}
+
+/** One line as a person reads it. @example lineText(line) // 'Support: 1 × $500.00' */
+function lineText(l: BaselineLine): string {
+  const exact = Math.round(l.quantity * l.unitAmount.amount) === l.amount.amount;
+  const amount = exact ? '' : ` = ${formatMoney(l.amount)}`;
+  const tax = l.taxCode ? `, tax ${l.taxCode}` : '';
+  return `${l.description.trim() || '(no description)'}: ${l.quantity} × ${formatMoney(l.unitAmount)}${amount}${tax}`;
+}
 
 /** A value as a person reads it. @example displayValue('paymentTerms', 'net_45') // 'Net 45' */
 export function displayValue(field: CorrectionField, v: CorrectionValue): string {
@@ -240,6 +342,7 @@ export function displayValue(field: CorrectionField, v: CorrectionValue): string
     if (field === 'paymentTerms') return v === 'other' ? 'terms we cannot express' : safeTermsLabel(v);
     return v;
   }
+  if ('quantity' in v) return lineText(v);
   if ('amount' in v) return formatMoney(v);
   return [v.line1, v.line2, v.city, [v.region, v.postalCode].filter(Boolean).join(' '), v.country]
     .filter((p) => p?.trim())
@@ -255,25 +358,29 @@ function safeTermsLabel(code: string): string {
 }
 
 /**
- * The sentence the deal card shows.
+ * The sentence the deal card shows; an invoice line is named by its position (from `subject`).
  * @example correctionText({ field: 'paymentTerms', before: 'net_30', after: 'net_45', subjectLabel: null }, 'xero', new Date('2026-11-03T09:00:00Z'), 'UTC')
  *   // 'Payment terms changed in Xero on 3 Nov: Net 30 → Net 45'
+ * @example correctionText({ field: 'invoiceLine', subject: 'inv-3/line/2', subjectLabel: 'INV-0003', before, after }, 'quickbooks', at, 'UTC')
+ *   // 'Line 2 of INV-0003 changed in QuickBooks on 3 Nov: Support: 1 × $500.00 → Support: 1 × $450.00'
  */
 export function correctionText(
-  c: Pick<DetectedCorrection, 'field' | 'before' | 'after' | 'subjectLabel'> & { by?: string | null },
+  c: Pick<DetectedCorrection, 'field' | 'before' | 'after' | 'subjectLabel'> & { by?: string | null; subject?: string },
   system: FinanceSystemName,
   at: Date,
   timeZone: string,
 ): string {
-  const what = c.subjectLabel ? `${FIELD_LABELS[c.field]} of ${c.subjectLabel}` : FIELD_LABELS[c.field];
+  const line = c.field === 'invoiceLine' && c.subject ? parseLineSubject(c.subject) : null;
+  const label = line ? `Line ${line.position}` : FIELD_LABELS[c.field];
+  const what = c.subjectLabel ? `${label} of ${c.subjectLabel}` : label;
   const by = c.by ? ` by ${c.by}` : '';
   return `${what} changed in ${SYSTEM_NAMES[system]}${by} on ${format(new TZDate(at.getTime(), timeZone), 'd MMM')}: ${displayValue(c.field, c.before)} → ${displayValue(c.field, c.after)}`;
 }
 
-/** The handoff fields a customer correction maps onto when a portal adopts it; invoices have none. */
+/** The handoff field a correction maps onto when a portal adopts it: customer fields and the PO; other invoice fields have none. */
 export function handoffFieldOf(
   field: CorrectionField,
-): 'billingEntityLegalName' | 'billingContact' | 'billingAddress' | 'paymentTerms' | null {
+): 'billingEntityLegalName' | 'billingContact' | 'billingAddress' | 'paymentTerms' | 'poNumber' | null {
   switch (field) {
     case 'legalName':
       return 'billingEntityLegalName';
@@ -283,6 +390,8 @@ export function handoffFieldOf(
       return 'billingAddress';
     case 'paymentTerms':
       return 'paymentTerms';
+    case 'invoicePoNumber':
+      return 'poNumber';
     default:
       return null;
   }

@@ -27,9 +27,12 @@ import type { FinanceJobDeps } from './finance-jobs.js';
  * both end there): for each live billing setup of the customer's company, the finance system's current customer
  * and the invoices we created are compared with the setup's synced baseline. Each difference is recorded once,
  * appended as a `manual_correction` metric fact, and handled by the portal's policy: `adopt` writes the value back
- * to HubSpot (deal/company/billing contact through the handoff codec) and the stored handoff data and makes it the
- * new baseline; `flag` leaves it on the deal card until finance or RevOps acknowledges it. The first reading after
- * our own write (setup, issuing an invoice) is the baseline, so our writes are never reported.
+ * to HubSpot (deal/company/billing contact through the handoff codec; an invoice's PO number to the deal's PO number)
+ * and the stored handoff data and makes it the new baseline (invoice lines, total and dates have no HubSpot home:
+ * they are accepted into the baseline with a note); `flag` leaves it on the deal card until finance or RevOps
+ * acknowledges it. The first reading after our own write (setup, issuing an invoice) is the baseline, so our writes
+ * are never reported. Compared: customer legal name, billing email, address and terms; per invoice we created, its
+ * total, dates, PO number and lines (description, quantity, unit amount, amount, tax code).
  *
  * API budget: one customer read per refresh (the invoice list is the refresh's own read).
  */
@@ -72,7 +75,25 @@ export function vendorReadingOf(
   for (const inv of invoices) {
     // A voided or deleted invoice is reported by the receivables figures, not as an edit of its amount.
     if (!ours.has(inv.id) || inv.status === 'void' || inv.status === 'written_off') continue;
-    reading.invoices[inv.id] = { number: inv.number, issueDate: inv.issueDate, dueDate: inv.dueDate, total: inv.total };
+    reading.invoices[inv.id] = {
+      number: inv.number,
+      issueDate: inv.issueDate,
+      dueDate: inv.dueDate,
+      total: inv.total,
+      // Absent when the vendor's reading does not carry them: then they are not compared.
+      ...(inv.poNumber !== undefined ? { poNumber: inv.poNumber?.trim() || null } : {}),
+      ...(inv.lines
+        ? {
+            lines: inv.lines.map((l) => ({
+              description: l.description,
+              quantity: l.quantity,
+              unitAmount: l.unitAmount,
+              amount: l.amount,
+              taxCode: l.taxCode ?? null,
+            })),
+          }
+        : {}),
+    };
   }
   return reading;
 }
@@ -232,7 +253,15 @@ async function adopt(
   change: DetectedCorrection,
 ): Promise<{ ok: boolean; note: string | null }> {
   const key = handoffFieldOf(change.field);
-  if (!key) return { ok: true, note: 'Accepted as the new baseline; this invoice field has no HubSpot property' };
+  if (!key) {
+    return {
+      ok: true,
+      note:
+        change.field === 'invoiceLine'
+          ? 'Accepted as the new baseline; invoice lines have no HubSpot property'
+          : 'Accepted as the new baseline; this invoice field has no HubSpot property',
+    };
+  }
   if (change.field === 'paymentTerms' && (change.after === 'other' || change.after === null)) {
     return { ok: false, note: 'These payment terms have no code in Revenue Handoff; review them by hand' };
   }
@@ -249,6 +278,9 @@ async function adopt(
   if (key === 'billingContact') {
     const contact = (values.billingContact ?? {}) as Record<string, unknown>;
     patch.billingContact = { ...contact, email: change.after };
+  } else if (key === 'poNumber') {
+    // A PO removed in the finance system clears the handoff's PO number.
+    patch.poNumber = change.after ?? '';
   } else {
     patch[key] = change.after;
   }

@@ -43,6 +43,17 @@ export type InvoicePayment = z.infer<typeof InvoicePaymentSchema>;
 
 const required = z.string().trim().min(1, 'is required');
 
+/** One invoice line as the finance system holds it (read so that edits made there can be reported). */
+export const InvoiceLineSnapshotSchema = z.object({
+  description: z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters'),
+  quantity: z.number({ error: 'must be a number' }).finite('must be a finite number'),
+  unitAmount: MoneySchema,
+  amount: MoneySchema,
+  /** The line's tax code as the vendor names it (QuickBooks TaxCodeRef, Xero TaxType, Stripe tax rate id). */
+  taxCode: z.string({ error: 'must be text' }).min(1, 'must not be empty').optional(),
+});
+export type InvoiceLineSnapshot = z.infer<typeof InvoiceLineSnapshotSchema>;
+
 const InvoiceObjectSchema = z.object({
   id: required,
   number: required,
@@ -57,6 +68,10 @@ const InvoiceObjectSchema = z.object({
   /** Day the invoice became fully paid. */
   paidOn: CalendarDaySchema.optional(),
   payments: z.array(InvoicePaymentSchema).max(1000).optional(),
+  /** The PO number on the invoice; null when it has none; absent when the reading does not say. */
+  poNumber: z.string({ error: 'must be text' }).trim().max(200, 'must be at most 200 characters').nullable().optional(),
+  /** The invoice's lines in order; absent when the reading does not carry them all. */
+  lines: z.array(InvoiceLineSnapshotSchema).max(1000).optional(),
   source: SourceSystemSchema,
 });
 
@@ -72,6 +87,11 @@ export const InvoiceSnapshotSchema = InvoiceObjectSchema.superRefine((inv, ctx) 
   if (inv.amountDue.currency !== inv.currency) currencyIssue(['amountDue', 'currency'], inv.amountDue.currency);
   for (const [i, p] of (inv.payments ?? []).entries()) {
     if (p.amount.currency !== inv.currency) currencyIssue(['payments', i, 'amount', 'currency'], p.amount.currency);
+  }
+  for (const [i, l] of (inv.lines ?? []).entries()) {
+    for (const k of ['unitAmount', 'amount'] as const) {
+      if (l[k].currency !== inv.currency) currencyIssue(['lines', i, k, 'currency'], l[k].currency);
+    }
   }
   if (inv.total.currency === inv.amountDue.currency && inv.amountDue.amount > inv.total.amount) {
     ctx.addIssue({
