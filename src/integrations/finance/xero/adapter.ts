@@ -9,8 +9,9 @@
  * - Contacts are matched by stored id, then ContactNumber (our external reference, exact `where` filter), then billing
  *   email, then legal name (Xero's case-insensitive `searchTerm`, then an exact comparison here). Two contacts
  *   matching one email or name is a conflict a person must settle; we never pick one silently.
- * - Invoice reads use `summaryOnly=true` (no line items: cheaper for Xero and for our 60/min budget), pages of 100,
- *   and `If-Modified-Since` for the reconciliation sweep.
+ * - Invoice lists are paged (100 a page) with `If-Modified-Since` for the reconciliation sweep. A customer's list is
+ *   read without `summaryOnly`, so each invoice carries its LineItems for manual-correction detection at no extra
+ *   call; the sweep's "changed since" list and the lookup by reference use `summaryOnly=true` (cheaper for Xero).
  * Rate limiting and retries are not done here: the job layer holds the per-tenant budget and retries
  * FinanceErrors whose `retryable` is true, waiting `retryAfterMs` when Xero says so.
  */
@@ -188,11 +189,16 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
     return xeroContactToCustomer(checkElement(res.Contacts?.[0], 'contact'), links);
   }
 
-  async function listInvoicePages(query: CallOptions['query'], ifModifiedSince?: Date): Promise<XeroInvoice[]> {
+  async function listInvoicePages(
+    query: CallOptions['query'],
+    ifModifiedSince: Date | undefined,
+    withLines: boolean,
+  ): Promise<XeroInvoice[]> {
     const all: XeroInvoice[] = [];
     for (let page = 1; ; page++) {
+      // Paged reads carry each invoice's LineItems unless summaryOnly drops them: same call count, bigger pages.
       const res = await call<XeroInvoices>('GET', '/Invoices', {
-        query: { ...query, summaryOnly: true, page, pageSize: PAGE_SIZE },
+        query: { ...query, ...(withLines ? {} : { summaryOnly: true }), page, pageSize: PAGE_SIZE },
         ifModifiedSince,
       });
       const invoices = res.Invoices ?? [];
@@ -282,6 +288,7 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
       const invoices = await listInvoicePages(
         { where: 'Type=="ACCREC"', ContactIDs: query.customerId },
         query.changedSince,
+        query.customerId !== undefined,
       );
       return invoices.map((inv) => xeroInvoiceToSnapshot(inv, links));
     },

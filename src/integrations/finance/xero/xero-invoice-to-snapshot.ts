@@ -4,13 +4,19 @@
  * is a credit note, which lowers AmountDue). Amounts are read exactly (see amounts.ts).
  */
 import { maxDay } from '../../../core/dates.js';
-import type { InvoicePayment, InvoiceSnapshot, InvoiceStatus } from '../../../receivables/invoice.js';
+import { currencyExponent, type Money } from '../../../core/money.js';
+import type {
+  InvoiceLineSnapshot,
+  InvoicePayment,
+  InvoiceSnapshot,
+  InvoiceStatus,
+} from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { FinanceError } from '../port.js';
 import { fromXeroAmount } from './amounts.js';
 import { xeroDay } from './dates.js';
 import { xeroInvoiceUrl } from './links.js';
-import type { XeroInvoice, XeroInvoiceStatus } from './types.js';
+import type { XeroInvoice, XeroInvoiceStatus, XeroLineItem } from './types.js';
 
 const STATUS: Record<XeroInvoiceStatus, InvoiceStatus> = {
   DRAFT: 'draft',
@@ -38,8 +44,30 @@ function required<T>(value: T | undefined | null, what: string): T {
   return value;
 }
 
+/** A unit amount as Money: Xero keeps up to 4 decimals on UnitAmount (unitdp=4), so it is rounded to the currency's. */
+function unitMoney(n: number, currency: string): Money {
+  try {
+    return fromXeroAmount(n, currency);
+  } catch {
+    const scale = 10 ** currencyExponent(currency);
+    return { amount: Math.sign(n) * Math.round(Math.abs(n) * scale), currency };
+  }
+}
+
+function lineOf(l: XeroLineItem, currency: string): InvoiceLineSnapshot {
+  const amount = fromXeroAmount(l.LineAmount, currency);
+  return {
+    description: l.Description ?? '',
+    quantity: l.Quantity ?? 1,
+    unitAmount: l.UnitAmount !== undefined ? unitMoney(l.UnitAmount, currency) : amount,
+    amount,
+    ...(l.TaxType ? { taxCode: l.TaxType } : {}),
+  };
+}
+
 /**
- * The snapshot of one Xero sales invoice.
+ * The snapshot of one Xero sales invoice. `Reference` is the PO number (where we write it); the lines come from
+ * `LineItems`, which Xero sends on paged and single reads but not with `summaryOnly=true` (then no lines are read).
  * @example xeroInvoiceToSnapshot(invoice).status // 'open' for an AUTHORISED invoice
  */
 export function xeroInvoiceToSnapshot(invoice: XeroInvoice, options: { shortCode?: string } = {}): InvoiceSnapshot {
@@ -59,8 +87,12 @@ export function xeroInvoiceToSnapshot(invoice: XeroInvoice, options: { shortCode
     amountDue: fromXeroAmount(invoice.AmountDue, currency),
     status: xeroStatusToSnapshot(invoice.Status),
     url: xeroInvoiceUrl(id, options.shortCode),
+    poNumber: invoice.Reference?.trim() || null,
     source: 'xero',
   };
+  if (invoice.LineItems && snapshot.status !== 'void') {
+    snapshot.lines = invoice.LineItems.map((l) => lineOf(l, currency));
+  }
   const paidOn = xeroDay(invoice.FullyPaidOnDate);
   if (paidOn && snapshot.status === 'paid') snapshot.paidOn = paidOn;
   const payments: InvoicePayment[] = [];

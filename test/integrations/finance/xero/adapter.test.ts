@@ -277,7 +277,34 @@ describe('Xero adapter against the sandbox', () => {
       const read = sandbox.calls.find(
         (call) => call.operation === 'getInvoices' && call.query.ContactIDs === customerId,
       );
-      expect(read?.query).toMatchObject({ summaryOnly: 'true', page: '1', where: 'Type=="ACCREC"' });
+      // A customer's list is paged without summaryOnly, so it carries the line items (no extra call).
+      expect(read?.query).toMatchObject({ page: '1', where: 'Type=="ACCREC"' });
+      expect(read?.query.summaryOnly).toBeUndefined();
+      expect(byId.get(b.id)).toMatchObject({
+        poNumber: 'PO-4711',
+        lines: [
+          {
+            description: 'Retainer March',
+            quantity: 1,
+            unitAmount: money(1_000_00, 'USD'),
+            amount: money(1_000_00, 'USD'),
+          },
+          { description: 'Seats', quantity: 3, unitAmount: money(33_33, 'USD'), amount: money(99_99, 'USD') },
+        ],
+      });
+    });
+
+    it('a PO number and a line edited by hand in Xero read back changed; the sweep’s list stays summaryOnly', async () => {
+      const a = await xero.createInvoice(invoice(customerId, { status: 'issued' }), 'k-edit');
+      sandbox.editInvoice(a.id, { reference: 'PO-4712', line: { index: 2, quantity: 2 } });
+      const [snap] = await xero.listInvoices({ customerId });
+      expect(snap?.poNumber).toBe('PO-4712');
+      expect(snap?.lines?.[1]).toMatchObject({ quantity: 2, amount: money(66_66, 'USD') });
+      expect(snap?.total).toEqual(money(1_066_66, 'USD'));
+      const swept = await xero.listInvoices({ changedSince: new Date('2026-01-01T00:00:00Z') });
+      expect(swept.find((s) => s.id === a.id)?.lines).toBeUndefined();
+      const read = sandbox.calls.filter((c) => c.operation === 'getInvoices').at(-1);
+      expect(read?.query).toMatchObject({ summaryOnly: 'true' });
     });
 
     it('lists only invoices changed since a time, sending If-Modified-Since', async () => {

@@ -221,8 +221,38 @@ describe('xero-invoice-to-snapshot', () => {
       status: 'open',
       url: 'https://go.xero.com/AccountsReceivable/View.aspx?InvoiceID=i-1',
       payments: [{ on: '2026-03-11', amount: money(10000, 'USD') }],
+      // Reference is where we write the PO number; a summaryOnly read carries no LineItems, so no lines.
+      poNumber: 'PO-1',
       source: 'xero',
     });
+    expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
+  it('reads LineItems in order with their tax type, a 4-decimal unit amount rounded to the currency', () => {
+    const snap = xeroInvoiceToSnapshot({
+      ...base,
+      LineItems: [
+        { Description: 'Support', Quantity: 1, UnitAmount: 500, LineAmount: 500, TaxType: 'OUTPUT2' },
+        { Description: 'Hours', Quantity: 3, UnitAmount: 199.9967, LineAmount: 599.99, TaxType: 'NONE' },
+      ],
+    });
+    expect(snap.lines).toEqual([
+      {
+        description: 'Support',
+        quantity: 1,
+        unitAmount: money(500_00, 'USD'),
+        amount: money(500_00, 'USD'),
+        taxCode: 'OUTPUT2',
+      },
+      {
+        description: 'Hours',
+        quantity: 3,
+        unitAmount: money(200_00, 'USD'),
+        amount: money(599_99, 'USD'),
+        taxCode: 'NONE',
+      },
+    ]);
+    expect(xeroInvoiceToSnapshot({ ...base, Reference: '  ' }).poNumber).toBeNull();
     expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
   });
 

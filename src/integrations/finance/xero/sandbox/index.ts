@@ -706,7 +706,8 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     if (contactIds) list = list.filter((i) => contactIds.some((c) => c.toLowerCase() === i.contactId));
     const statuses = csv('Statuses');
     if (statuses) list = list.filter((i) => statuses.includes(i.status));
-    const summary = q.get('summaryOnly') === 'true';
+    // Line items come with paged lists (and single reads) only, and never with summaryOnly.
+    const summary = q.get('summaryOnly') === 'true' || !q.has('page');
     let rendered = list.map((i) => renderInvoice(o, i, summary));
     const where = q.get('where');
     if (where) rendered = rendered.filter(compileWhere(where, 'Invoice', INVOICE_FIELDS));
@@ -1117,6 +1118,46 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     setInvoiceDueDate(invoiceId: string, dueDate: CalendarDay): void {
       const { o, inv } = invoiceById(invoiceId);
       inv.dueDate = dueDate;
+      touch(o, inv);
+    },
+
+    /**
+     * Edits an invoice by hand, as a finance person would in Xero: its Reference (the PO number) and/or one line
+     * (1-based), whose amount and tax are worked out again as on create. Paid and voided invoices cannot be edited.
+     */
+    editInvoice(
+      invoiceId: string,
+      patch: {
+        reference?: string;
+        line?: { index: number; description?: string; quantity?: number; unitAmount?: number; taxType?: string };
+      },
+    ): void {
+      const { o, inv } = invoiceById(invoiceId);
+      if (!['DRAFT', 'SUBMITTED', 'AUTHORISED'].includes(inv.status) || inv.payments.length > 0) {
+        throw new Error(`Xero cannot edit a ${inv.status} invoice${inv.payments.length ? ' with payments' : ''}`);
+      }
+      if (patch.line) {
+        const { index, description, quantity, unitAmount, taxType } = patch.line;
+        const current = inv.lines[index - 1];
+        if (!current) throw new Error(`invoice ${invoiceId} has no line ${index}`);
+        const raw: XeroLineItem = { ...current.item };
+        if (description !== undefined) raw.Description = description;
+        if (quantity !== undefined) raw.Quantity = quantity;
+        if (unitAmount !== undefined) raw.UnitAmount = unitAmount;
+        if (taxType !== undefined) raw.TaxType = taxType;
+        if (raw.UnitAmount !== undefined) delete raw.LineAmount;
+        const errors: string[] = [];
+        const next = lineOf(raw, inv.currency, 4, errors);
+        next.item.LineItemID = current.item.LineItemID;
+        next.tax = lineTax(next, inv.lineAmountTypes, inv.currency, errors);
+        if (errors.length > 0) throw new Error(errors.join('; '));
+        const lines = inv.lines.map((l, i) => (i === index - 1 ? next : l));
+        if (linesTotal({ lineAmountTypes: inv.lineAmountTypes, lines }) < 0n) {
+          throw new Error('The document total cannot be negative.');
+        }
+        inv.lines = lines;
+      }
+      if (patch.reference !== undefined) inv.reference = patch.reference;
       touch(o, inv);
     },
 
