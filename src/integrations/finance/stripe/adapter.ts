@@ -146,7 +146,7 @@ export function createStripeFinanceSystem(options: StripeFinanceSystemOptions): 
       const c = typeof inv.customer === 'string' ? inv.customer : inv.customer?.id;
       return !customerId || c === customerId;
     });
-    return invoices.map(stripeInvoiceToSnapshot);
+    return invoices.map((inv) => stripeInvoiceToSnapshot(inv, options));
   }
 
   return {
@@ -264,7 +264,7 @@ export function createStripeFinanceSystem(options: StripeFinanceSystemOptions): 
         }
         const params: Stripe.InvoiceListParams = { limit: 100 };
         if (query.customerId) params.customer = query.customerId;
-        return (await all(stripe.invoices.list(params))).map(stripeInvoiceToSnapshot);
+        return (await all(stripe.invoices.list(params))).map((inv) => stripeInvoiceToSnapshot(inv, options));
       });
     },
 

@@ -6,7 +6,12 @@ import { FinanceError } from '../../../../src/integrations/finance/port.js';
 import { customerDraftToStripe } from '../../../../src/integrations/finance/stripe/customer-draft-to-stripe.js';
 import { invoiceDraftToStripe } from '../../../../src/integrations/finance/stripe/invoice-draft-to-stripe.js';
 import { paymentTermsToStripe } from '../../../../src/integrations/finance/stripe/payment-terms-to-stripe.js';
-import { newCustomer, newInvoice } from '../../../../src/integrations/finance/stripe/sandbox/objects.js';
+import {
+  lineFor,
+  newCustomer,
+  newInvoice,
+  type WireInvoiceItem,
+} from '../../../../src/integrations/finance/stripe/sandbox/objects.js';
 import { stripeCustomerToCustomer } from '../../../../src/integrations/finance/stripe/stripe-customer-to-customer.js';
 import {
   stripeInvoiceToCreated,
@@ -158,9 +163,59 @@ describe('stripe-invoice-to-snapshot', () => {
       amountDue: money(59999, 'USD'),
       status: 'open',
       url: 'https://dashboard.stripe.com/test/invoices/in_1',
+      poNumber: null,
+      lines: [],
       source: 'stripe',
     });
     expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
+  it('reads the PO custom field and every line (amount, quantity, unit amount, tax rate); a partial line list is not read', () => {
+    const item = {
+      id: 'ii_1',
+      amount: 45000,
+      currency: 'usd',
+      description: 'Support',
+      discountable: true,
+      invoice: 'in_1',
+      metadata: {},
+      period: { start: 1, end: 1 },
+      pricing: { type: 'price_details' as const, unit_amount_decimal: '45000' },
+      quantity: 1,
+      quantity_decimal: '1',
+    } as unknown as WireInvoiceItem;
+    const line = {
+      ...lineFor(item, 'il_1'),
+      taxes: [
+        {
+          amount: 0,
+          tax_behavior: 'exclusive' as const,
+          tax_rate_details: { tax_rate: 'txr_1' },
+          taxability_reason: 'standard_rated' as const,
+          taxable_amount: 45000,
+          type: 'tax_rate_details' as const,
+        },
+      ],
+    };
+    const inv = {
+      ...open(),
+      custom_fields: [{ name: 'PO number', value: 'PO-2' }],
+      lines: { object: 'list', data: [line], has_more: false, url: '/v1/invoices/in_1/lines' },
+    } as unknown as Stripe.Invoice;
+    const snap = stripeInvoiceToSnapshot(inv);
+    expect(snap.poNumber).toBe('PO-2');
+    expect(snap.lines).toEqual([
+      {
+        description: 'Support',
+        quantity: 1,
+        unitAmount: money(45000, 'USD'),
+        amount: money(45000, 'USD'),
+        taxCode: 'txr_1',
+      },
+    ]);
+    expect(stripeInvoiceToSnapshot(inv, { poFieldName: 'Purchase order' }).poNumber).toBeNull();
+    const partial = { ...inv, lines: { ...inv.lines, has_more: true } } as Stripe.Invoice;
+    expect(stripeInvoiceToSnapshot(partial).lines).toBeUndefined();
   });
 
   it('a paid invoice has its paid day; a draft is numbered by our reference and due no earlier than issued', () => {

@@ -992,6 +992,52 @@ export function createStripeSandbox(options: StripeSandboxOptions = {}) {
       updateCustomer(customerId, p);
     },
 
+    /**
+     * Edits an invoice by hand in the Dashboard: a custom field (how the PO number travels) on a draft or open
+     * invoice, and/or one line (1-based: its invoice item's description and amount), which Stripe allows on drafts
+     * only (a finalised invoice's amounts are fixed).
+     */
+    editInvoice(
+      invoiceId: string,
+      patch: {
+        customField?: { name: string; value: string | null };
+        line?: { index: number; description?: string; amount?: number };
+      },
+    ): void {
+      const inv = invoice(invoiceId);
+      if (inv.status !== 'draft' && inv.status !== 'open') {
+        throw new Error(`Stripe cannot edit a ${inv.status} invoice`);
+      }
+      const previous: Record<string, unknown> = {};
+      if (patch.customField) {
+        const { name, value } = patch.customField;
+        previous.custom_fields = clone(inv.custom_fields);
+        const others = (inv.custom_fields ?? []).filter((f) => f.name !== name);
+        const fields = value === null ? others : [...others, { name, value }];
+        if (fields.length > 4) throw new Error('You can have at most 4 custom fields.');
+        inv.custom_fields = fields.length > 0 ? fields : null;
+      }
+      if (patch.line) {
+        if (inv.status !== 'draft') throw new Error("A finalized invoice's lines cannot be edited; revise it instead");
+        const line = inv.lines.data[patch.line.index - 1];
+        const itemId = line?.parent?.invoice_item_details?.invoice_item;
+        const item = itemId ? invoiceItems.get(itemId) : undefined;
+        if (!line || !item) throw new Error(`invoice ${invoiceId} has no line ${patch.line.index}`);
+        previous.lines = clone(inv.lines);
+        if (patch.line.description !== undefined) item.description = patch.line.description;
+        if (patch.line.amount !== undefined) {
+          if (!Number.isSafeInteger(patch.line.amount)) throw new Error('amount must be whole minor units');
+          item.amount = patch.line.amount;
+          item.net_amount = patch.line.amount;
+          if (item.pricing) item.pricing.unit_amount_decimal = String(patch.line.amount);
+        }
+        inv.lines.data[patch.line.index - 1] = lineFor(item, line.id);
+        recompute(inv);
+        emit('invoiceitem.updated', item);
+      }
+      emit('invoice.updated', inv, {}, previous);
+    },
+
     /** Marks an open invoice paid (out of band), optionally on a given day. */
     payInvoice(invoiceId: string, on?: string): void {
       pay(invoiceId, on ? dayStartSeconds(on) : seconds());
