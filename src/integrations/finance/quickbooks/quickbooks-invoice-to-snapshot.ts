@@ -1,5 +1,6 @@
 import { maxDay } from '../../../core/dates.js';
-import type { InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
+import { currencyExponent, type Money } from '../../../core/money.js';
+import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
 import type { QboInvoice, QboPayment } from './types.js';
@@ -12,6 +13,8 @@ export interface InvoiceSnapshotContext {
   payments?: readonly QboPayment[];
   /** True when `payments` holds every payment of the invoice's customer, so the payment list is the whole story. */
   paymentsComplete?: boolean;
+  /** The sales-form custom field we write the PO number to; without it the PO is the `PO: …` line of CustomerMemo. */
+  poCustomField?: { definitionId: string; name?: string };
 }
 
 /**
@@ -49,10 +52,56 @@ function paymentsOf(invoice: QboInvoice, currency: string, payments: readonly Qb
 }
 
 /**
+ * The PO number where we write it: the configured custom field, else the `PO: …` line of CustomerMemo.
+ * @example quickbooksPoNumber({ ...invoice, CustomerMemo: { value: 'PO: 4500012345' } }) // '4500012345'
+ */
+export function quickbooksPoNumber(
+  invoice: QboInvoice,
+  poCustomField?: InvoiceSnapshotContext['poCustomField'],
+): string | null {
+  if (poCustomField) {
+    const f = invoice.CustomField?.find((c) => c.DefinitionId === poCustomField.definitionId);
+    return f?.StringValue?.trim() || null;
+  }
+  const m = /^PO: *(.*)$/m.exec(invoice.CustomerMemo?.value ?? '');
+  return m?.[1]?.trim() || null;
+}
+
+/** A unit price as Money: QuickBooks keeps up to 7 decimals on UnitPrice, so it is rounded to the currency's. */
+function unitMoney(n: number, currency: string): Money {
+  try {
+    return qboToMoney(n, currency);
+  } catch {
+    const scale = 10 ** currencyExponent(currency);
+    return { amount: Math.sign(n) * Math.round(Math.abs(n) * scale), currency };
+  }
+}
+
+/** The sales lines of an invoice (QuickBooks' subtotal line and other detail types are not lines we write). */
+function linesOf(invoice: QboInvoice, currency: string): InvoiceLineSnapshot[] {
+  const out: InvoiceLineSnapshot[] = [];
+  for (const l of invoice.Line) {
+    if (l.DetailType !== 'SalesItemLineDetail') continue;
+    const d = l.SalesItemLineDetail;
+    const amount = qboToMoney(l.Amount, currency);
+    const tax = d.TaxCodeRef?.value;
+    out.push({
+      description: l.Description ?? '',
+      quantity: d.Qty ?? 1,
+      unitAmount: d.UnitPrice !== undefined ? unitMoney(d.UnitPrice, currency) : amount,
+      amount,
+      ...(tax ? { taxCode: tax } : {}),
+    });
+  }
+  return out;
+}
+
+/**
  * A QuickBooks Invoice → our invoice snapshot: voided → `void`; Balance 0 → `paid`; otherwise `open` with
  * amountDue = Balance (partly paid when Balance < TotalAmt). Payments linked to the invoice give `payments` (when
  * the list is complete) and `paidOn` (the last one, for a paid invoice). A due date before the invoice date, which
- * people can type in QuickBooks, is read as due on the invoice date.
+ * people can type in QuickBooks, is read as due on the invoice date. The PO number is read where we write it
+ * (`quickbooksPoNumber`) and the lines are the sales-item lines in order (a voided invoice has none to compare).
  * @example quickbooksInvoiceToSnapshot(invoice, { homeCurrency: 'USD', appUrl: 'https://app.qbo.intuit.com' })
  */
 export function quickbooksInvoiceToSnapshot(invoice: QboInvoice, ctx: InvoiceSnapshotContext): InvoiceSnapshot {
@@ -77,6 +126,8 @@ export function quickbooksInvoiceToSnapshot(invoice: QboInvoice, ctx: InvoiceSna
     url: quickbooksInvoiceUrl(ctx.appUrl, invoice.Id),
     ...(status === 'paid' && last ? { paidOn: last.on } : {}),
     ...(ctx.paymentsComplete && payments.length > 0 ? { payments } : {}),
+    poNumber: quickbooksPoNumber(invoice, ctx.poCustomField),
+    ...(status === 'void' ? {} : { lines: linesOf(invoice, currency) }),
     source: 'quickbooks',
   };
 }

@@ -276,9 +276,61 @@ describe('quickbooksInvoiceToSnapshot', () => {
       amountDue: { amount: 125050, currency: 'USD' },
       status: 'open',
       url: 'https://app.qbo.intuit.com/app/invoice?txnId=130',
+      // No PO custom field configured: the PO would be the memo's `PO: …` line, and this invoice has no memo.
+      poNumber: null,
+      // The sales lines in order; QuickBooks' subtotal line is not one of them.
+      lines: [
+        {
+          description: 'Retainer (2026-03-01 to 2026-03-31)',
+          quantity: 1,
+          unitAmount: { amount: 100000, currency: 'USD' },
+          amount: { amount: 100000, currency: 'USD' },
+        },
+        {
+          description: 'Implementation hours',
+          quantity: 3,
+          unitAmount: { amount: 8350, currency: 'USD' },
+          amount: { amount: 25050, currency: 'USD' },
+        },
+      ],
       source: 'quickbooks',
     });
     expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
+  it('reads the PO number where we write it: the configured custom field, else the memo line "PO: …"', () => {
+    const withField = { ...ctx, poCustomField: { definitionId: '1', name: 'P.O. Number' } };
+    expect(quickbooksInvoiceToSnapshot(OPEN_INVOICE, withField).poNumber).toBe('PO-4500012345');
+    expect(
+      quickbooksInvoiceToSnapshot(
+        { ...OPEN_INVOICE, CustomField: [{ DefinitionId: '1', Type: 'StringType' }] },
+        withField,
+      ).poNumber,
+    ).toBeNull();
+    const memo = { ...OPEN_INVOICE, CustomerMemo: { value: 'PO: 4500012399\nThank you for your business' } };
+    expect(quickbooksInvoiceToSnapshot(memo, ctx).poNumber).toBe('4500012399');
+  });
+
+  it('reads a line tax code and a unit price finer than cents (rounded to cents; the line amount stays exact)', () => {
+    const [first, second] = OPEN_INVOICE.Line;
+    const fine = {
+      ...OPEN_INVOICE,
+      Line: [
+        {
+          ...(first as object),
+          Amount: 33.34,
+          SalesItemLineDetail: { ItemRef: { value: '1' }, Qty: 1, UnitPrice: 33.335, TaxCodeRef: { value: 'TAX' } },
+        },
+        second,
+      ],
+    } as typeof OPEN_INVOICE;
+    expect(quickbooksInvoiceToSnapshot(fine, ctx).lines?.[0]).toEqual({
+      description: 'Retainer (2026-03-01 to 2026-03-31)',
+      quantity: 1,
+      unitAmount: { amount: 3334, currency: 'USD' },
+      amount: { amount: 3334, currency: 'USD' },
+      taxCode: 'TAX',
+    });
   });
 
   it('reads Balance < TotalAmt as open with the remaining amount due, listing payments when complete', () => {
