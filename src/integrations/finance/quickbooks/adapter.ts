@@ -75,7 +75,11 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
   const homeCurrency = options.homeCurrency ?? 'USD';
   const itemRef: QboRef = options.itemRef ?? { value: '1', name: 'Services' };
   const maxScanPages = options.maxCustomerScanPages ?? 100;
-  const snapshotCtx = { homeCurrency, appUrl };
+  const snapshotCtx = {
+    homeCurrency,
+    appUrl,
+    ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
+  };
   const now = options.now ?? (() => new Date());
 
   // Term list: small and rarely changed, so cached per adapter instance and reloaded when an id or code is missing.

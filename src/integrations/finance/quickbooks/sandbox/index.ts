@@ -1170,6 +1170,72 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       return voidInvoice(invoiceId);
     },
 
+    /**
+     * Edits an invoice by hand, as a person would in QuickBooks: the customer memo (where the PO goes without a PO
+     * custom field), a sales custom field (the PO field), and/or one sales line (1-based: description, Qty,
+     * UnitPrice; Amount, tax and totals are worked out again). A voided invoice cannot be edited.
+     */
+    editInvoice(
+      invoiceId: string,
+      patch: {
+        customerMemo?: string;
+        customField?: { definitionId: string; value: string | null };
+        line?: { index: number; description?: string; qty?: number; unitPrice?: number };
+      },
+    ): QboInvoice {
+      const inv = invoiceOrThrow(invoiceId);
+      if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) {
+        throw new Error(`invoice ${invoiceId} is voided`);
+      }
+      if (patch.customerMemo !== undefined) inv.CustomerMemo = { value: patch.customerMemo };
+      if (patch.customField) {
+        const { definitionId, value } = patch.customField;
+        const field = inv.CustomField?.find((f) => f.DefinitionId === definitionId);
+        if (!field) throw new Error(`custom field ${definitionId} is not switched on for sales forms`);
+        if (value === null) delete field.StringValue;
+        else field.StringValue = value;
+      }
+      if (patch.line) {
+        const sales = inv.Line.filter((l): l is QboSalesItemLine => l.DetailType === 'SalesItemLineDetail');
+        const line = sales[patch.line.index - 1];
+        if (!line) throw new Error(`invoice ${invoiceId} has no line ${patch.line.index}`);
+        const exp = exponentOf(inv.CurrencyRef?.value ?? state.homeCurrency);
+        const d = line.SalesItemLineDetail;
+        if (patch.line.description !== undefined) line.Description = patch.line.description;
+        if (patch.line.qty !== undefined) d.Qty = patch.line.qty;
+        if (patch.line.unitPrice !== undefined) d.UnitPrice = patch.line.unitPrice;
+        const amount = productMinor(d.Qty ?? 1, d.UnitPrice ?? line.Amount, exp);
+        if (amount === null) throw new Error('Qty × UnitPrice is not a whole amount of the currency');
+        const oldTotal = toMinor(inv.TotalAmt, exp) ?? 0n;
+        line.Amount = fromMinor(amount, exp);
+        const subtotal = sales.reduce((sum, l) => sum + (toMinor(l.Amount, exp) ?? 0n), 0n);
+        const global = inv.GlobalTaxCalculation;
+        const lines = { Line: sales, ...(global ? { GlobalTaxCalculation: global } : {}) };
+        const tax = invoiceTax(lines as QboInvoiceCreate, exp);
+        const grand = inv.GlobalTaxCalculation === 'TaxInclusive' ? subtotal : subtotal + tax.total;
+        if (grand < 0n) throw new Error('Transaction amount must be positive.');
+        const paid = oldTotal - (toMinor(inv.Balance, exp) ?? 0n);
+        if (grand < paid) throw new Error('The new total is less than what has been paid');
+        inv.Line = inv.Line.map((l) =>
+          l.DetailType === 'SubTotalLineDetail' ? { ...l, Amount: fromMinor(subtotal, exp) } : l,
+        );
+        inv.TotalAmt = fromMinor(grand, exp);
+        inv.Balance = fromMinor(grand - paid, exp);
+        inv.TxnTaxDetail = {
+          TotalTax: fromMinor(tax.total, exp),
+          ...(tax.lines.length ? { TaxLine: tax.lines } : {}),
+        };
+        const customer = state.customers.get(inv.CustomerRef.value);
+        if (customer) {
+          customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + grand - oldTotal, exp);
+        }
+      }
+      inv.SyncToken = bump(inv.SyncToken);
+      touch(inv.MetaData);
+      emit('invoice', 'updated', inv.Id);
+      return structuredClone(inv);
+    },
+
     /** Changes a customer's terms as a person would in QuickBooks (creating the Term when needed). */
     setCustomerTerms(customerId: string, code: string): QboCustomer {
       const customer = state.customers.get(customerId);
