@@ -111,6 +111,36 @@ export interface InvoiceDraft {
   /** 'draft': Xero DRAFT / Stripe draft; 'issued': posted and sent for payment. QuickBooks only has 'issued'. */
   status: 'draft' | 'issued';
   memo?: string;
+  /** The estimate this invoice converts (QuickBooks: Invoice.LinkedTxn; the estimate is closed by the conversion). */
+  estimateId?: string;
+}
+
+/**
+ * A scheduled invoice shown ahead in the finance system as an estimate (QuickBooks Estimate: non-posting, so
+ * accounts receivable is untouched until the invoice is created from it). Same lines and reference as the invoice.
+ */
+export interface EstimateDraft {
+  customerId: string;
+  /** The invoice's reference (setup + schedule key), kept on the estimate so a crashed sync finds it. */
+  reference: string;
+  /** The day the estimate is made. */
+  date: CalendarDay;
+  /** The invoice's planned issue date, when it has one (a triggered invoice has none until its trigger). */
+  expirationDate?: CalendarDay;
+  currency: string;
+  paymentTerms: string;
+  poNumber?: string;
+  lines: InvoiceLineDraft[];
+  memo?: string;
+}
+
+export interface CreatedEstimate {
+  id: string;
+  number?: string;
+  url: string;
+  /** open: pending or accepted; closed: converted into an invoice (or closed by hand); rejected. */
+  status: 'open' | 'closed' | 'rejected';
+  total: Money;
 }
 
 export interface CreatedInvoice {
@@ -206,6 +236,12 @@ export interface FinanceSystem {
   customerUrl(customerId: string): string;
   /** The books' tax setup (codes and rates, US automated sales tax, rounding), read from the connected account. */
   taxSetup?(): Promise<BooksTaxSetup>;
+  /** Systems with estimates (QuickBooks only): a held invoice shown ahead as a non-posting estimate. */
+  createEstimate?(draft: EstimateDraft, idempotencyKey: string): Promise<CreatedEstimate>;
+  /** The estimate we created with this reference, if any (crash recovery). */
+  findEstimateByReference?(customerId: string, reference: string): Promise<CreatedEstimate | null>;
+  /** Removes an estimate whose invoice was cancelled; an estimate already gone is not an error. */
+  deleteEstimate?(estimateId: string, idempotencyKey: string): Promise<void>;
 }
 
 /** Verifies and parses a vendor's webhook deliveries. */

@@ -2,8 +2,10 @@ import type { BooksTaxSetup } from '../../../billing/capabilities.js';
 import { QUICKBOOKS_CAPABILITIES } from '../../../billing/vendor-capabilities.js';
 import { type InvoiceSnapshot, InvoiceSnapshotSchema } from '../../../receivables/invoice.js';
 import {
+  type CreatedEstimate,
   type CreatedInvoice,
   type CustomerDraft,
+  type EstimateDraft,
   type FinanceCustomer,
   FinanceError,
   type FinanceSystem,
@@ -11,8 +13,9 @@ import {
 } from '../port.js';
 import { createQuickBooksClient, type QuickBooksClientOptions } from './client.js';
 import { customerDraftToQuickBooks, customerDraftToQuickBooksUpdate } from './customer-draft-to-quickbooks.js';
+import { estimateDraftToQuickBooks, quickbooksEstimateToCreated } from './estimate-draft-to-quickbooks.js';
 import { invoiceDraftToQuickBooks, NO_DRAFTS_MESSAGE } from './invoice-draft-to-quickbooks.js';
-import { customerRefFromNotes, invoiceRefFromNote } from './notes-markers.js';
+import { customerRefFromNotes, estimateRefFromNote, invoiceRefFromNote } from './notes-markers.js';
 import { quickBooksFaultCodes } from './parse-quickbooks-error.js';
 import { paymentTermsToQuickBooks } from './payment-terms-to-quickbooks.js';
 import { qboEquals, qboString } from './query.js';
@@ -64,7 +67,7 @@ function sameText(a: string | undefined, b: string | undefined): boolean {
  * The QuickBooks Online adapter of the FinanceSystem port.
  *
  * Where our identifiers live (see notes-markers.ts): the customer's external reference in `Customer.Notes`, the
- * invoice reference in `Invoice.PrivateNote`, the PO in a sales custom field. Every write carries `requestid` =
+ * invoice reference in `Invoice.PrivateNote` (an estimate's in `Estimate.PrivateNote`), the PO in a sales custom field. Every write carries `requestid` =
  * the caller's idempotency key, so a retried create returns the first answer instead of creating twice.
  * The adapter never retries on its own (retry policy lives in src/jobs) except once on a stale SyncToken.
  * @example const qbo = createQuickBooksFinanceSystem({ realmId, accessToken: () => tokens.get(realmId) });
@@ -356,6 +359,55 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
     taxSetup() {
       return loadTaxSetup();
+    },
+
+    async createEstimate(draft: EstimateDraft, idempotencyKey: string): Promise<CreatedEstimate> {
+      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
+      if (tax) estimateDraftToQuickBooks(draft, { itemRef, tax });
+      const termRef = await salesTermRef(draft.paymentTerms, idempotencyKey);
+      const body = estimateDraftToQuickBooks(draft, {
+        salesTermRef: termRef,
+        itemRef,
+        ...(tax ? { tax } : {}),
+        ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
+      });
+      const res = await client.call('POST', 'estimate', QBO_LENIENT.EstimateResponse, { body, idempotencyKey });
+      return quickbooksEstimateToCreated(res.Estimate, snapshotCtx);
+    },
+
+    async findEstimateByReference(customerId: string, reference: string) {
+      const matches = (await client.queryAll('Estimate', [qboEquals('CustomerRef', customerId)])).filter(
+        (e) => estimateRefFromNote(e.PrivateNote) === reference,
+      );
+      if (matches.length === 0) return null;
+      const found = matches.map((e) => quickbooksEstimateToCreated(e, snapshotCtx));
+      return found.find((e) => e.status !== 'rejected') ?? (found[0] as CreatedEstimate);
+    },
+
+    async deleteEstimate(estimateId: string, idempotencyKey: string) {
+      // Delete needs the current SyncToken; one read, and once more if someone edited it in between (5010).
+      const remove = async (key: string) => {
+        let current: { Id: string; SyncToken: string };
+        try {
+          current = (
+            await client.call('GET', `estimate/${encodeURIComponent(estimateId)}`, QBO_LENIENT.EstimateResponse)
+          ).Estimate;
+        } catch (e) {
+          if (e instanceof FinanceError && e.kind === 'not_found') return; // already gone
+          throw e;
+        }
+        await client.call('POST', 'estimate', QBO_LENIENT.EstimateDeleteResponse, {
+          params: { operation: 'delete' },
+          body: { Id: current.Id, SyncToken: current.SyncToken },
+          idempotencyKey: key,
+        });
+      };
+      try {
+        await remove(idempotencyKey);
+      } catch (e) {
+        if (quickBooksFaultCodes(e).includes('5010')) return remove(`${idempotencyKey}:stale`);
+        throw e;
+      }
     },
   };
   return system;

@@ -113,7 +113,8 @@ function line(
  * Our invoice draft → the body of `POST /invoice`. Only `issued` invoices map (QuickBooks has no drafts). Our
  * reference goes into PrivateNote (internal; see notes-markers.ts), the PO into the configured custom field (else
  * the customer-visible memo, so accounts payable still sees it), `memo` into CustomerMemo, and the due date is sent
- * explicitly so QuickBooks never recomputes it from the Term.
+ * explicitly so QuickBooks never recomputes it from the Term. An invoice made from an estimate links it in
+ * LinkedTxn, which closes the estimate.
  * @example invoiceDraftToQuickBooks(draft, { itemRef: { value: '1', name: 'Services' }, salesTermRef })
  */
 export function invoiceDraftToQuickBooks(draft: InvoiceDraft, opts: InvoiceMappingOptions): QboInvoiceCreate {
@@ -180,5 +181,6 @@ export function invoiceDraftToQuickBooks(draft: InvoiceDraft, opts: InvoiceMappi
     PrivateNote: withInvoiceRef(undefined, draft.reference),
     ...(customerMemo ? { CustomerMemo: { value: customerMemo } } : {}),
     ...(customField ? { CustomField: customField } : {}),
+    ...(draft.estimateId ? { LinkedTxn: [{ TxnId: draft.estimateId, TxnType: 'Estimate' }] } : {}),
   };
 }

@@ -6,6 +6,8 @@
  * - the invoice reference (setup + schedule key) is a marker line in `Invoice.PrivateNote` (internal, 4000
  *   characters, never printed on the invoice). `DocNumber` is the customer-facing invoice number, limited to 21
  *   characters and governed by the company's "custom transaction numbers" setting, so we leave it to QuickBooks.
+ * - a held invoice shown ahead as an Estimate carries the same reference in its own marker line in
+ *   `Estimate.PrivateNote` (the invoice made from it later carries the invoice marker).
  * Neither field can be filtered in the query language, so lookups fetch candidates by a filterable field
  * (CustomerRef, PrimaryEmailAddr, DisplayName) and match the marker here. Voiding prepends "Voided" to the private
  * note, so markers are searched anywhere in the text, not only at its start.
@@ -13,6 +15,7 @@
 
 const CUSTOMER_PREFIX = 'Revenue Handoff ref:';
 const INVOICE_PREFIX = 'Revenue Handoff invoice ref:';
+const ESTIMATE_PREFIX = 'Revenue Handoff estimate ref:';
 
 function markerRe(prefix: string): RegExp {
   return new RegExp(`${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} *(\\S+)`);
@@ -51,4 +54,14 @@ export function invoiceRefFromNote(note: string | undefined): string | undefined
 /** A private note carrying our invoice reference. @example withInvoiceRef(undefined, 'setup-1:2026-03') */
 export function withInvoiceRef(note: string | undefined, ref: string): string {
   return write(INVOICE_PREFIX, note, ref);
+}
+
+/** Our reference on an Estimate (a scheduled invoice shown ahead in QuickBooks). @example estimateRefFromNote('Revenue Handoff estimate ref: s1:c0-p2') // 's1:c0-p2' */
+export function estimateRefFromNote(note: string | undefined): string | undefined {
+  return read(ESTIMATE_PREFIX, note);
+}
+
+/** A private note carrying our estimate reference. @example withEstimateRef(undefined, 'setup-1:c0-p2') */
+export function withEstimateRef(note: string | undefined, ref: string): string {
+  return write(ESTIMATE_PREFIX, note, ref);
 }

@@ -8,6 +8,7 @@ export type QboQueryEntity =
   | 'Customer'
   | 'Term'
   | 'Invoice'
+  | 'Estimate'
   | 'Payment'
   | 'TaxCode'
   | 'TaxRate'

@@ -251,7 +251,45 @@ function build(mode: SchemaMode) {
     PrivateNote: z.string().max(4000).optional(),
     CustomerMemo: MemoRef.optional(),
     CustomField: z.array(CustomField).optional(),
+    LinkedTxn: z.array(LinkedTxn).optional(),
   });
+  const Estimate = obj({
+    Id: z.string(),
+    SyncToken: z.string(),
+    DocNumber: z.string().optional(),
+    TxnDate: day,
+    ExpirationDate: day.optional(),
+    CustomerRef: Ref,
+    SalesTermRef: Ref.optional(),
+    Line: z.array(InvoiceLine),
+    TotalAmt: num,
+    TxnStatus: z.enum(['Pending', 'Accepted', 'Closed', 'Rejected']).optional(),
+    CurrencyRef: Ref.optional(),
+    ExchangeRate: num.optional(),
+    PrivateNote: z.string().optional(),
+    CustomerMemo: MemoRef.optional(),
+    CustomField: z.array(CustomField).optional(),
+    EmailStatus: z.enum(['NotSet', 'NeedToSend', 'EmailSent']).optional(),
+    GlobalTaxCalculation: GlobalTaxCalculation.optional(),
+    TxnTaxDetail: TxnTaxDetail.optional(),
+    LinkedTxn: z.array(LinkedTxn).optional(),
+    MetaData,
+    domain,
+    sparse,
+  });
+  const EstimateCreate = obj({
+    CustomerRef: Ref,
+    TxnDate: day,
+    ExpirationDate: day.optional(),
+    SalesTermRef: Ref.optional(),
+    Line: z.array(SalesItemLineCreate).min(1),
+    GlobalTaxCalculation: GlobalTaxCalculation.optional(),
+    CurrencyRef: Ref.optional(),
+    PrivateNote: z.string().max(4000).optional(),
+    CustomerMemo: MemoRef.optional(),
+    CustomField: z.array(CustomField).optional(),
+  });
+  const DeleteRequest = obj({ Id: z.string().min(1), SyncToken: z.string().min(1) });
 
   const PaymentLine = obj({ Amount: num, LinkedTxn: z.array(LinkedTxn) });
   const Payment = obj({
@@ -280,6 +318,11 @@ function build(mode: SchemaMode) {
   const TermResponse = obj({ Term, time: z.string() });
   const InvoiceResponse = obj({ Invoice, time: z.string() });
   const PaymentResponse = obj({ Payment, time: z.string() });
+  const EstimateResponse = obj({ Estimate, time: z.string() });
+  const EstimateDeleteResponse = obj({
+    Estimate: obj({ Id: z.string(), status: z.literal('Deleted'), domain }),
+    time: z.string(),
+  });
   const page = {
     startPosition: int.optional(),
     maxResults: int.optional(),
@@ -289,6 +332,7 @@ function build(mode: SchemaMode) {
     Customer: z.array(Customer).optional(),
     Term: z.array(Term).optional(),
     Invoice: z.array(Invoice).optional(),
+    Estimate: z.array(Estimate).optional(),
     Payment: z.array(Payment).optional(),
     TaxCode: z.array(TaxCode).optional(),
     TaxRate: z.array(TaxRate).optional(),
@@ -386,6 +430,9 @@ function build(mode: SchemaMode) {
     Invoice,
     SalesItemLineCreate,
     InvoiceCreate,
+    Estimate,
+    EstimateCreate,
+    DeleteRequest,
     TaxLine,
     TaxCode,
     TaxRate,
@@ -397,6 +444,8 @@ function build(mode: SchemaMode) {
     TermResponse,
     InvoiceResponse,
     PaymentResponse,
+    EstimateResponse,
+    EstimateDeleteResponse,
     QueryResponse,
     CdcQueryResponse,
     CdcResponse,
@@ -440,6 +489,11 @@ export type SchemaDriftChecks = [
   Expect<Equals<Out<'Invoice'>, T.QboInvoice>>,
   Expect<Equals<Out<'SalesItemLineCreate'>, T.QboSalesItemLineCreate>>,
   Expect<Equals<Out<'InvoiceCreate'>, T.QboInvoiceCreate>>,
+  Expect<Equals<Out<'Estimate'>, T.QboEstimate>>,
+  Expect<Equals<Out<'EstimateCreate'>, T.QboEstimateCreate>>,
+  Expect<Equals<Out<'DeleteRequest'>, T.QboDeleteRequest>>,
+  Expect<Equals<Out<'EstimateResponse'>, T.QboEstimateResponse>>,
+  Expect<Equals<Out<'EstimateDeleteResponse'>, T.QboEstimateDeleteResponse>>,
   Expect<Equals<Out<'TaxLine'>, T.QboTaxLine>>,
   Expect<Equals<Out<'TaxCode'>, T.QboTaxCode>>,
   Expect<Equals<Out<'TaxRate'>, T.QboTaxRate>>,

@@ -269,6 +269,62 @@ export interface QboInvoiceCreate {
   PrivateNote?: string;
   CustomerMemo?: QboMemoRef;
   CustomField?: QboCustomField[];
+  /** The Estimate this invoice converts (`[{ TxnId, TxnType: 'Estimate' }]`): QuickBooks closes the estimate. */
+  LinkedTxn?: QboLinkedTxn[];
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Estimate: a non-posting proposal (no effect on accounts receivable) that an Invoice can convert
+
+/** Pending (open), Accepted, Closed (converted into an invoice, or closed by hand), Rejected. */
+export type QboEstimateStatus = 'Pending' | 'Accepted' | 'Closed' | 'Rejected';
+
+export interface QboEstimate {
+  Id: string;
+  SyncToken: string;
+  DocNumber?: string;
+  TxnDate: string;
+  /** The date by which the customer must accept; we set the invoice's planned issue date. */
+  ExpirationDate?: string;
+  CustomerRef: QboRef;
+  SalesTermRef?: QboRef;
+  Line: QboInvoiceLine[];
+  TotalAmt: number;
+  TxnStatus?: QboEstimateStatus;
+  CurrencyRef?: QboRef;
+  ExchangeRate?: number;
+  /** Internal note; carries our estimate reference marker. */
+  PrivateNote?: string;
+  CustomerMemo?: QboMemoRef;
+  CustomField?: QboCustomField[];
+  EmailStatus?: QboEmailStatus;
+  GlobalTaxCalculation?: QboGlobalTaxCalculation;
+  TxnTaxDetail?: QboTxnTaxDetail;
+  /** The invoice that converted it, once converted. */
+  LinkedTxn?: QboLinkedTxn[];
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** Body of `POST /estimate` (create). */
+export interface QboEstimateCreate {
+  CustomerRef: QboRef;
+  TxnDate: string;
+  ExpirationDate?: string;
+  SalesTermRef?: QboRef;
+  Line: QboSalesItemLineCreate[];
+  GlobalTaxCalculation?: QboGlobalTaxCalculation;
+  CurrencyRef?: QboRef;
+  PrivateNote?: string;
+  CustomerMemo?: QboMemoRef;
+  CustomField?: QboCustomField[];
+}
+
+/** Body of `POST /estimate?operation=delete`. */
+export interface QboDeleteRequest {
+  Id: string;
+  SyncToken: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -392,6 +448,15 @@ export interface QboPaymentResponse {
   Payment: QboPayment;
   time: string;
 }
+export interface QboEstimateResponse {
+  Estimate: QboEstimate;
+  time: string;
+}
+/** The answer to `POST /estimate?operation=delete`. */
+export interface QboEstimateDeleteResponse {
+  Estimate: { Id: string; status: 'Deleted'; domain?: 'QBO' };
+  time: string;
+}
 
 /** `GET /query?query=select * from …`: the entity's key is absent when nothing matched. */
 export interface QboQueryResponse {
@@ -399,6 +464,7 @@ export interface QboQueryResponse {
     Customer?: QboCustomer[];
     Term?: QboTerm[];
     Invoice?: QboInvoice[];
+    Estimate?: QboEstimate[];
     Payment?: QboPayment[];
     TaxCode?: QboTaxCode[];
     TaxRate?: QboTaxRate[];

@@ -13,6 +13,7 @@ import type {
   QboCustomer,
   QboCustomerCreate,
   QboCustomField,
+  QboEstimate,
   QboFaultError,
   QboInvoice,
   QboInvoiceCreate,
@@ -48,6 +49,10 @@ import { type Condition, type Literal, parseQuery, QueryParseError } from './que
  * - invoices post on create (there is no draft state), a subtotal line appended, sequential DocNumbers, Amount =
  *   Qty × UnitPrice checked, exact decimal sums (bigint minor units), invoice currency = customer currency, and a
  *   TaxCodeRef on every line for non-US companies; sales custom fields other than the enabled ones are dropped;
+ * - estimates: priced and checked like invoices but non-posting (no Balance, customer balance untouched), their own
+ *   DocNumber sequence, TxnStatus Pending; an invoice created with LinkedTxn [{TxnType: 'Estimate'}] converts one
+ *   (same customer, still Pending or Accepted), which closes it and links the invoice back; delete with
+ *   `POST estimate?operation=delete` {Id, SyncToken} (stale token → 5010; refused while its invoice exists);
  * - the company's tax setup: CompanyInfo.Country, Preferences.TaxPrefs, TaxCode and TaxRate (queryable). A US
  *   company takes TAX / NON per line (automated sales tax: the rate `automatedSalesTaxPercent` stands in for the one
  *   QuickBooks finds from the customer's address; GlobalTaxCalculation is refused); any other company needs an
@@ -108,6 +113,8 @@ export interface QuickBooksSandboxState {
   customers: Map<string, QboCustomer>;
   terms: Map<string, QboTerm>;
   invoices: Map<string, QboInvoice>;
+  /** Estimates (non-posting): converted by an invoice that links them, which closes them. */
+  estimates: Map<string, QboEstimate>;
   payments: Map<string, QboPayment>;
   items: Map<string, QboRef>;
   /** Names held by vendors and employees (DisplayName is unique across all three). */
@@ -125,8 +132,8 @@ export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
 export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
 const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
-type Entity = 'Customer' | 'Term' | 'Invoice' | 'Payment' | 'TaxCode' | 'TaxRate';
-type Row = QboCustomer | QboTerm | QboInvoice | QboPayment | QboTaxCode | QboTaxRate;
+type Entity = 'Customer' | 'Term' | 'Invoice' | 'Estimate' | 'Payment' | 'TaxCode' | 'TaxRate';
+type Row = QboCustomer | QboTerm | QboInvoice | QboEstimate | QboPayment | QboTaxCode | QboTaxRate;
 
 class FaultResponse extends Error {
   constructor(
@@ -225,6 +232,15 @@ const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>
     'MetaData.CreateTime': (i: QboInvoice) => i.MetaData.CreateTime,
     'MetaData.LastUpdatedTime': (i: QboInvoice) => i.MetaData.LastUpdatedTime,
   },
+  Estimate: {
+    Id: (e: QboEstimate) => e.Id,
+    CustomerRef: (e: QboEstimate) => e.CustomerRef.value,
+    DocNumber: (e: QboEstimate) => e.DocNumber,
+    TxnDate: (e: QboEstimate) => e.TxnDate,
+    TxnStatus: (e: QboEstimate) => e.TxnStatus,
+    'MetaData.CreateTime': (e: QboEstimate) => e.MetaData.CreateTime,
+    'MetaData.LastUpdatedTime': (e: QboEstimate) => e.MetaData.LastUpdatedTime,
+  },
   Payment: {
     Id: (p: QboPayment) => p.Id,
     CustomerRef: (p: QboPayment) => p.CustomerRef.value,
@@ -281,6 +297,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     customers: new Map(),
     terms: new Map(DEFAULT_TERMS.map((t) => [t.Id, structuredClone(t)])),
     invoices: new Map(),
+    estimates: new Map(),
     payments: new Map(),
     items: new Map([
       ['1', { value: '1', name: 'Services' }],
@@ -295,8 +312,10 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     Customer: 58,
     Term: DEFAULT_TERMS.length + 1,
     Invoice: 130,
+    Estimate: 41,
     Payment: 201,
     DocNumber: 1001,
+    EstimateNumber: 1001,
     Addr: 91,
     event: 1,
     code: 1,
@@ -467,7 +486,10 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
    * The invoice's tax, once per rate over all lines carrying it (non-US: each code's sales rates; US: TAX lines at
    * the automated rate). Validates GlobalTaxCalculation: the US API has none; elsewhere it is required.
    */
-  function invoiceTax(body: QboInvoiceCreate, exp: number): { total: bigint; lines: QboTaxLine[] } {
+  function invoiceTax(
+    body: Pick<QboInvoiceCreate, 'Line' | 'GlobalTaxCalculation'>,
+    exp: number,
+  ): { total: bigint; lines: QboTaxLine[] } {
     const global = body.GlobalTaxCalculation;
     if (state.country === 'US' && global && global !== 'NotApplicable') {
       throw validation(
@@ -529,10 +551,10 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return { total, lines };
   }
 
-  function createInvoice(raw: unknown): QboInvoice {
-    const parsed = QBO_STRICT.InvoiceCreate.safeParse(raw);
-    if (!parsed.success) throw schemaFault(parsed.error);
-    const body = parsed.data;
+  /** A sales form's customer, lines, tax and totals, checked as QuickBooks checks an invoice's (and an estimate's). */
+  function priceSalesForm(
+    body: Pick<QboInvoiceCreate, 'CustomerRef' | 'CurrencyRef' | 'Line' | 'GlobalTaxCalculation' | 'CustomField'>,
+  ) {
     const customer = state.customers.get(body.CustomerRef.value);
     if (!customer) throw invalidReference('Customer', body.CustomerRef.value);
     if (!customer.Active) throw objectNotFound('Customer', customer.Id);
@@ -544,7 +566,6 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       );
     }
     const exp = exponentOf(currency);
-    const terms = termRef(body.SalesTermRef);
     let total = 0n;
     const lines: QboSalesItemLine[] = body.Line.map((l, i) => {
       const item = state.items.get(l.SalesItemLineDetail.ItemRef.value);
@@ -593,9 +614,56 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         ...(given?.StringValue !== undefined ? { StringValue: given.StringValue } : {}),
       };
     });
-    const subtotal = fromMinor(total, exp);
     const grand = body.GlobalTaxCalculation === 'TaxInclusive' ? total : total + taxDetail.total;
-    const totalAmt = fromMinor(grand, exp);
+    return {
+      customer,
+      currency,
+      exp,
+      lines: [
+        ...lines,
+        { Amount: fromMinor(total, exp), DetailType: 'SubTotalLineDetail' as const, SubTotalLineDetail: {} },
+      ],
+      grand,
+      totalAmt: fromMinor(grand, exp),
+      customFields,
+      txnTaxDetail: {
+        TotalTax: fromMinor(taxDetail.total, exp),
+        ...(taxDetail.lines.length ? { TaxLine: taxDetail.lines } : {}),
+      },
+    };
+  }
+
+  /**
+   * The estimate an invoice converts (LinkedTxn with TxnType Estimate): it must be this customer's and still open
+   * (Pending or Accepted); a closed or rejected estimate cannot be converted again.
+   */
+  function estimateToConvert(body: QboInvoiceCreate): QboEstimate | undefined {
+    const link = body.LinkedTxn?.find((t) => t.TxnType === 'Estimate');
+    if (body.LinkedTxn?.some((t) => t.TxnType !== 'Estimate')) {
+      throw businessError('An invoice can only be linked to an estimate when it is created.');
+    }
+    if (!link) return undefined;
+    const estimate = state.estimates.get(link.TxnId);
+    if (!estimate) throw invalidReference('Estimate', link.TxnId);
+    if (estimate.CustomerRef.value !== body.CustomerRef.value) {
+      throw businessError(`Estimate ${estimate.DocNumber ?? estimate.Id} belongs to another customer.`);
+    }
+    if (estimate.TxnStatus === 'Closed' || estimate.TxnStatus === 'Rejected') {
+      throw businessError(
+        `Estimate ${estimate.DocNumber ?? estimate.Id} is ${estimate.TxnStatus} and cannot be converted into an invoice.`,
+      );
+    }
+    return estimate;
+  }
+
+  function createInvoice(raw: unknown): QboInvoice {
+    const parsed = QBO_STRICT.InvoiceCreate.safeParse(raw);
+    if (!parsed.success) throw schemaFault(parsed.error);
+    const body = parsed.data;
+    const priced = priceSalesForm(body);
+    const { customer, currency, exp } = priced;
+    const terms = termRef(body.SalesTermRef);
+    const estimate = estimateToConvert(body);
     const id = nextId('Invoice');
     const invoice: QboInvoice = {
       Id: id,
@@ -605,27 +673,86 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       DueDate: body.DueDate,
       CustomerRef: { value: customer.Id, name: customer.DisplayName },
       ...(terms ? { SalesTermRef: terms } : {}),
-      Line: [...lines, { Amount: subtotal, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} }],
-      TotalAmt: totalAmt,
-      Balance: totalAmt,
+      Line: priced.lines,
+      TotalAmt: priced.totalAmt,
+      Balance: priced.totalAmt,
       CurrencyRef: currencyRef(currency),
       ...(body.PrivateNote !== undefined ? { PrivateNote: body.PrivateNote } : {}),
       ...(body.CustomerMemo ? { CustomerMemo: body.CustomerMemo } : {}),
-      ...(customFields.length > 0 ? { CustomField: customFields } : {}),
+      ...(priced.customFields.length > 0 ? { CustomField: priced.customFields } : {}),
       EmailStatus: 'NotSet',
       ...(body.GlobalTaxCalculation ? { GlobalTaxCalculation: body.GlobalTaxCalculation } : {}),
-      TxnTaxDetail: {
-        TotalTax: fromMinor(taxDetail.total, exp),
-        ...(taxDetail.lines.length ? { TaxLine: taxDetail.lines } : {}),
-      },
+      TxnTaxDetail: priced.txnTaxDetail,
+      ...(estimate ? { LinkedTxn: [{ TxnId: estimate.Id, TxnType: 'Estimate' }] } : {}),
       MetaData: meta(),
       domain: 'QBO',
       sparse: false,
     };
     state.invoices.set(id, invoice);
-    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + grand, exp);
+    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + priced.grand, exp);
+    if (estimate) {
+      // Converting closes the estimate and links it back to its invoice, as QuickBooks does.
+      estimate.TxnStatus = 'Closed';
+      estimate.LinkedTxn = [...(estimate.LinkedTxn ?? []), { TxnId: id, TxnType: 'Invoice' }];
+      estimate.SyncToken = bump(estimate.SyncToken);
+      touch(estimate.MetaData);
+    }
     emit('invoice', 'created', id);
     return structuredClone(invoice);
+  }
+
+  /** An Estimate: priced like an invoice, but non-posting (no balance, no accounts receivable), TxnStatus Pending. */
+  function createEstimate(raw: unknown): QboEstimate {
+    const parsed = QBO_STRICT.EstimateCreate.safeParse(raw);
+    if (!parsed.success) throw schemaFault(parsed.error);
+    const body = parsed.data;
+    if (body.ExpirationDate && body.ExpirationDate < body.TxnDate) {
+      throw businessError('The expiration date of an estimate cannot be before its date.');
+    }
+    const priced = priceSalesForm(body);
+    const terms = termRef(body.SalesTermRef);
+    const id = nextId('Estimate');
+    const estimate: QboEstimate = {
+      Id: id,
+      SyncToken: '0',
+      DocNumber: nextId('EstimateNumber'),
+      TxnDate: body.TxnDate,
+      ...(body.ExpirationDate ? { ExpirationDate: body.ExpirationDate } : {}),
+      CustomerRef: { value: priced.customer.Id, name: priced.customer.DisplayName },
+      ...(terms ? { SalesTermRef: terms } : {}),
+      Line: priced.lines,
+      TotalAmt: priced.totalAmt,
+      TxnStatus: 'Pending',
+      CurrencyRef: currencyRef(priced.currency),
+      ...(body.PrivateNote !== undefined ? { PrivateNote: body.PrivateNote } : {}),
+      ...(body.CustomerMemo ? { CustomerMemo: body.CustomerMemo } : {}),
+      ...(priced.customFields.length > 0 ? { CustomField: priced.customFields } : {}),
+      EmailStatus: 'NotSet',
+      ...(body.GlobalTaxCalculation ? { GlobalTaxCalculation: body.GlobalTaxCalculation } : {}),
+      TxnTaxDetail: priced.txnTaxDetail,
+      MetaData: meta(),
+      domain: 'QBO',
+      sparse: false,
+    };
+    state.estimates.set(id, estimate);
+    return structuredClone(estimate);
+  }
+
+  /** Deletes an estimate (Id + current SyncToken). One converted into an invoice stays: delete the invoice first. */
+  function deleteEstimate(raw: unknown): { Id: string; status: 'Deleted'; domain: 'QBO' } {
+    const parsed = QBO_STRICT.DeleteRequest.safeParse(raw);
+    if (!parsed.success) throw schemaFault(parsed.error);
+    const est = state.estimates.get(parsed.data.Id);
+    if (!est) throw objectNotFound('Estimate', parsed.data.Id);
+    if (est.SyncToken !== parsed.data.SyncToken)
+      throw validation('5010', 'Stale Object Error', 'Stale Object Error : the estimate changed since you read it.');
+    if (est.LinkedTxn?.some((t) => t.TxnType === 'Invoice' && state.invoices.has(t.TxnId))) {
+      throw businessError(
+        `Estimate ${est.DocNumber ?? est.Id} is linked to an invoice; delete or unlink the invoice before deleting it.`,
+      );
+    }
+    state.estimates.delete(est.Id);
+    return { Id: est.Id, status: 'Deleted', domain: 'QBO' };
   }
 
   // --- reads --------------------------------------------------------------------------------------------------
@@ -635,6 +762,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       Customer: state.customers,
       Term: state.terms,
       Invoice: state.invoices,
+      Estimate: state.estimates,
       Payment: state.payments,
       TaxCode: state.taxCodes,
       TaxRate: state.taxRates,
@@ -712,7 +840,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     }
     const single = singletons(parsed.entity);
     if (single) return { QueryResponse: single, time: qboTime(now(), true) };
-    const entity = (['Customer', 'Term', 'Invoice', 'Payment', 'TaxCode', 'TaxRate'] as const).find(
+    const entity = (['Customer', 'Term', 'Invoice', 'Estimate', 'Payment', 'TaxCode', 'TaxRate'] as const).find(
       (e) => e.toLowerCase() === parsed.entity.toLowerCase(),
     );
     if (!entity)
@@ -795,14 +923,19 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     params: Record<string, string>,
     body: unknown,
   ): Promise<{ route: string; status: number; body: unknown; headers?: Record<string, string> }> {
-    const entityGet = /^(customer|term|invoice|payment)\/([^/]+)$/.exec(path);
+    const entityGet = /^(customer|term|invoice|estimate|payment)\/([^/]+)$/.exec(path);
     if (method === 'GET' && entityGet) {
-      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'payment';
+      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'estimate' | 'payment';
       const id = decodeURIComponent(entityGet[2] as string);
       const key = (kind[0]?.toUpperCase() + kind.slice(1)) as Entity;
-      const row = { customer: state.customers, term: state.terms, invoice: state.invoices, payment: state.payments }[
-        kind
-      ].get(id);
+      const tables: Record<typeof kind, Map<string, Row>> = {
+        customer: state.customers,
+        term: state.terms,
+        invoice: state.invoices,
+        estimate: state.estimates,
+        payment: state.payments,
+      };
+      const row = tables[kind].get(id);
       if (!row) throw objectNotFound(key, id);
       return {
         route: `GET ${kind}/:id`,
@@ -856,6 +989,20 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     if (method === 'POST' && path === 'invoice') {
       return { route: 'POST invoice', status: 200, body: { Invoice: createInvoice(body), time: qboTime(now(), true) } };
     }
+    if (method === 'POST' && path === 'estimate' && params.operation === 'delete') {
+      return {
+        route: 'POST estimate?operation=delete',
+        status: 200,
+        body: { Estimate: deleteEstimate(body), time: qboTime(now(), true) },
+      };
+    }
+    if (method === 'POST' && path === 'estimate' && params.operation === undefined) {
+      return {
+        route: 'POST estimate',
+        status: 200,
+        body: { Estimate: createEstimate(body), time: qboTime(now(), true) },
+      };
+    }
     return {
       route: `${method} ${path}`,
       status: 404,
@@ -873,9 +1020,11 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
 
   /** The route a call is logged under: entity ids folded into `:id` so that logs group by operation. */
   function routeOf(method: string, path: string, params: Record<string, string>): string {
-    const entityGet = /^(customer|term|invoice|payment)\/[^/]+$/.exec(path);
+    const entityGet = /^(customer|term|invoice|estimate|payment)\/[^/]+$/.exec(path);
     if (method === 'GET' && entityGet) return `GET ${entityGet[1]}/:id`;
     if (method === 'POST' && path === 'invoice' && params.operation === 'void') return 'POST invoice?operation=void';
+    if (method === 'POST' && path === 'estimate' && params.operation === 'delete')
+      return 'POST estimate?operation=delete';
     return `${method} ${path}`;
   }
 
@@ -1305,6 +1454,11 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     /** Forgets the per-minute window (tests that exhaust it on purpose). */
     resetLimits(): void {
       limiter.reset();
+    },
+
+    /** Forgets every requestid answered so far, as Intuit may after a while: a retried write then writes again. */
+    forgetRequestIds(): void {
+      replays.clear();
     },
 
     oauth: {
