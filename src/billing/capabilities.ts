@@ -32,6 +32,9 @@ export interface FinanceCapabilities {
   percentDiscounts: boolean;
   /** Where a purchase-order number can be carried on the invoice, or null if nowhere. */
   poField: string | null;
+  /** Can a scheduled invoice be shown ahead as a non-posting estimate that the invoice later converts
+   * (QuickBooks Estimate)? Absent: no. */
+  estimates?: boolean;
   /** The connected books' tax setup, once read from them (absent: not known, so tax codes are not checked). */
   tax?: BooksTaxSetup;
 }

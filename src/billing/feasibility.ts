@@ -65,6 +65,7 @@ export const FinanceCapabilitiesSchema = z.object({
   percentDiscounts: z.boolean(),
   poField: z.string().nullable(),
   tax: TaxSetupSchema.optional(),
+  estimates: z.boolean().optional(),
 });
 
 const PatchSchema = z.array(
@@ -312,6 +313,29 @@ function checkDrafts(plan: BillingPlan, caps: FinanceCapabilities, out: Feasibil
     blocking: false,
     message: `${caps.displayName} has no draft invoices: an invoice is posted to the books as soon as it is created. Scheduled invoices therefore wait in Revenue Handoff and are created in ${caps.displayName} on their issue date${triggered ? ' (milestone and acceptance invoices when they are accepted)' : ''}.`,
   });
+}
+
+/** How a template wants scheduled invoices shown in QuickBooks (handoff template `quickbooksScheduledAs`). */
+export type ScheduledInvoicesAs = 'held' | 'estimate';
+
+/**
+ * Checks a template's `quickbooksScheduledAs` against the connected finance system. `estimate` needs a system with
+ * estimates (QuickBooks Online); elsewhere it is refused — blocking, before anything is written — rather than
+ * silently ignored, because the admin asked for something the books will not show. `held` (the default) fits
+ * every system (Xero and Stripe make drafts ahead of time anyway). Pure.
+ * @example checkScheduledInvoicesAs('estimate', XERO_CAPABILITIES)?.code // 'estimates_unsupported'
+ */
+export function checkScheduledInvoicesAs(
+  setting: ScheduledInvoicesAs | undefined,
+  caps: Pick<FinanceCapabilities, 'displayName' | 'estimates' | 'draftInvoices'>,
+): FeasibilityProblem | null {
+  if (setting !== 'estimate' || caps.estimates) return null;
+  return {
+    code: 'estimates_unsupported',
+    path: 'template.quickbooksScheduledAs',
+    blocking: true,
+    message: `The handoff template sets quickbooksScheduledAs to 'estimate', which only QuickBooks Online supports; ${caps.displayName} has no estimates that an invoice converts${caps.draftInvoices ? ` (it takes draft invoices ahead of their date instead)` : ''}. Set quickbooksScheduledAs to 'held' (the default) or remove it from the template, then retry billing setup.`,
+  };
 }
 
 /**

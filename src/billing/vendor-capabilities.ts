@@ -15,7 +15,8 @@ import type { FinanceCapabilities } from './capabilities.js';
  * on its date or trigger. RecurringTransaction templates repeat monthly or every N months / yearly (quarterly =
  * every 3 months), issued on a fixed day, with no proration or price steps. Date-driven terms (Term.DayOfMonthDue)
  * express "day D of the following month". Percent discounts via a percent-based discount line; no metered usage.
- * The PO number goes into a custom field on the invoice.
+ * The PO number goes into a custom field on the invoice. A held invoice can also be shown ahead as an Estimate
+ * (non-posting) that the invoice converts on its date (template `quickbooksScheduledAs: 'estimate'`).
  */
 export const QUICKBOOKS_CAPABILITIES: FinanceCapabilities = {
   system: 'quickbooks',
@@ -32,6 +33,7 @@ export const QUICKBOOKS_CAPABILITIES: FinanceCapabilities = {
   usageOverage: false,
   percentDiscounts: true,
   poField: 'Invoice custom field "P.O. Number"',
+  estimates: true,
 };
 
 /**

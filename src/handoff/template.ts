@@ -178,6 +178,18 @@ export const HandoffTemplateSchema = z
     policy: PolicySchema,
     /** Tax on billing lines whose plan, component and HubSpot line item name none (e.g. the company's standard VAT). */
     defaultTax: TaxTreatmentSchema.optional(),
+    /**
+     * QuickBooks has no draft invoices, so invoices not yet due are held in Revenue Handoff and created on their
+     * date or trigger. `held` (the default): only there. `estimate`: each is also created in QuickBooks at billing
+     * setup as an Estimate (non-posting: accounts receivable untouched; upcoming billing visible in QuickBooks),
+     * which the invoice converts (and closes) on its date. Only QuickBooks Online has estimates: with Xero or
+     * Stripe connected, `estimate` stops billing setup with an error naming this field.
+     */
+    quickbooksScheduledAs: z
+      .enum(['held', 'estimate'], {
+        error: "must be 'held' (kept in Revenue Handoff until due) or 'estimate' (also a QuickBooks Estimate ahead)",
+      })
+      .optional(),
   })
   .superRefine((t, ctx) => {
     if (t.fromTeam === t.toTeam) {
