@@ -192,6 +192,17 @@ export function BillingSection({ view, backend }: BillingSectionProps) {
                     <TableCell align="right">{money(inv.total)}</TableCell>
                     <TableCell>
                       {inv.url ? <Link href={{ url: inv.url, external: true }}>{B.open}</Link> : null}
+                      {inv.estimate && inv.status === 'scheduled' ? (
+                        inv.estimate.url && inv.estimate.status === 'open' ? (
+                          <Link href={{ url: inv.estimate.url, external: true }} testId={`estimate-${inv.key}`}>
+                            {B.estimate(inv.estimate.number, inv.estimate.status)}
+                          </Link>
+                        ) : (
+                          <Text variant="microcopy" testId={`estimate-${inv.key}`}>
+                            {B.estimate(inv.estimate.number, inv.estimate.status)}
+                          </Text>
+                        )
+                      ) : null}
                       {inv.canCancel || inv.canMarkAccepted ? (
                         <HeldInvoiceActions view={view} invoice={inv} backend={backend} />
                       ) : null}

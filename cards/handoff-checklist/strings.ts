@@ -177,6 +177,9 @@ export const STRINGS = {
       cancelled: 'Cancelled',
     },
     open: 'Open',
+    /** A held invoice shown ahead in QuickBooks as an Estimate (template quickbooksScheduledAs: 'estimate'). */
+    estimate: (number: string | null, status: 'open' | 'closed' | 'deleted') =>
+      `Estimate${number ? ` ${number}` : ''} in QuickBooks${status === 'closed' ? ' (converted)' : status === 'deleted' ? ' (deleted)' : ''}`,
     markAccepted: 'Milestone accepted',
     cancel: 'Cancel invoice',
     cancelReason: 'Why is it cancelled?',

@@ -174,6 +174,16 @@ export const BillingViewSchema = z.object({
       canMarkAccepted: z.boolean().optional(),
       /** Whether this user may cancel it (held, not yet in the finance system). */
       canCancel: z.boolean().optional(),
+      /** The QuickBooks Estimate showing a held invoice ahead (template `quickbooksScheduledAs: 'estimate'`):
+       * open until the invoice made from it closes it; deleted when the invoice was cancelled. */
+      estimate: z
+        .object({
+          number: z.string().nullable(),
+          url: z.string().nullable(),
+          status: z.enum(['open', 'closed', 'deleted']),
+        })
+        .nullable()
+        .optional(),
     }),
   ),
   /** Manual corrections found in the finance system since our sync, newest first. */

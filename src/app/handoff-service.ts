@@ -487,6 +487,8 @@ async function startBilling(ctx: Ctx, loaded: Loaded, stored: StoredHandoff): Pr
     system: connection.system,
     plan,
     schedule,
+    // Fixed with the setup like the plan: a later template edit does not change how its invoices are shown.
+    scheduledAs: template?.quickbooksScheduledAs ?? 'held',
   });
   // The state is saved before the job is sent, so the worker always finds billing_pending.
   await store.transaction(async (tx) => {

@@ -226,6 +226,9 @@ export function billingView(input: {
         total: i.total,
         url: i.url,
         milestoneId,
+        ...(i.estimate
+          ? { estimate: { number: i.estimate.number, url: i.estimate.url, status: i.estimate.status } }
+          : {}),
         ...invoiceActions(input.roles ?? [], i, milestoneId),
       };
     }),

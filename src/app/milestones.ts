@@ -111,7 +111,8 @@ export async function markMilestoneAccepted(
 
 /**
  * Cancels a held invoice before it is issued (a milestone dropped, a period waived). An invoice already created
- * in the finance system is refused with where to void it instead.
+ * in the finance system is refused with where to void it instead. A QuickBooks Estimate showing the invoice is
+ * deleted by the scheduled-invoices job queued here (never from this request); the invoice is never created.
  * @example await cancelScheduledInvoice(ctx, { dealId, handoffId, invoiceKey: 'c0-m:m2', reason: 'Milestone dropped' })
  */
 export async function cancelScheduledInvoice(
@@ -120,7 +121,7 @@ export async function cancelScheduledInvoice(
 ): Promise<HandoffView> {
   requireRole(ctx, FINANCE_ROLES, 'cancel a scheduled invoice');
   const i = CancelScheduledInvoiceInput.parse(input);
-  const { store } = ctx.services;
+  const { store, queue } = ctx.services;
   const setup = await setupOf(ctx, i.dealId, i.handoffId);
   const schedule = BillingScheduleSchema.parse(setup.schedule);
   // Refuse an unknown key before seeding: a refused request stores nothing.
@@ -156,10 +157,23 @@ export async function cancelScheduledInvoice(
         type: 'scheduled_invoice_cancelled',
         actor: ctx.user.id,
         at: ctx.now.toISOString(),
-        payload: { invoiceKey: i.invoiceKey, reason: i.reason, setupId: setup.id },
+        payload: {
+          invoiceKey: i.invoiceKey,
+          reason: i.reason,
+          setupId: setup.id,
+          ...(row.estimate?.status === 'open' ? { estimateId: row.estimate.id } : {}),
+        },
       },
     ]);
   });
+  if (row.estimate?.status === 'open') {
+    if (!queue) throw new Error('no job queue to delete the cancelled invoice’s estimate');
+    await queue.send(
+      QUEUES.scheduledInvoices.name,
+      { portalId: ctx.portalId, setupId: setup.id },
+      { singletonKey: JOB_KEYS.issue(ctx.portalId, setup.id) },
+    );
+  }
   return getHandoffView(ctx, { dealId: i.dealId });
 }
 

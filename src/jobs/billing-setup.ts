@@ -1,3 +1,4 @@
+import { checkScheduledInvoicesAs } from '../billing/feasibility.js';
 import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
 import { type BillingSchedule, BillingScheduleSchema } from '../billing/schedule-model.js';
 import { todayIn } from '../core/dates.js';
@@ -17,7 +18,13 @@ import {
   SetupProblem,
 } from './finance-jobs.js';
 import { QUEUES } from './queue.js';
-import { checkBooksTax, createdStatusFor, issueContextFor, issueHeldInvoice } from './scheduled-invoices.js';
+import {
+  checkBooksTax,
+  createdStatusFor,
+  estimateHeldInvoice,
+  issueContextFor,
+  issueHeldInvoice,
+} from './scheduled-invoices.js';
 
 /**
  * The `billing-setup` worker: turns an accepted handoff into billing setup in the connected finance system.
@@ -30,7 +37,9 @@ import { checkBooksTax, createdStatusFor, issueContextFor, issueHeldInvoice } fr
  * 3. `po` — "No PO, no go": a handoff that requires a PO must carry one; the PO goes on every invoice.
  * 4. `schedule` — every invoice held in scheduled_invoices; then QuickBooks: issued now if dated today or earlier
  *    (the rest wait for the sweep or their trigger); Xero/Stripe: a draft for every invoice with a date. Each
- *    invoice is its own step `invoice:<key>` (see scheduled-invoices.ts).
+ *    invoice is its own step `invoice:<key>` (see scheduled-invoices.ts). A setup whose template says
+ *    `quickbooksScheduledAs: 'estimate'` then creates every invoice still held as a QuickBooks Estimate
+ *    (step `estimate:<key>`); on another system that setting stops the setup before anything is written.
  * 5. `writeback` — deal rh_billing_status=live with the finance customer id and link, the company's finance ids,
  *    then in one transaction the handoff's billing_succeeded transition and event and the setup `live`.
  * A failure a person must fix (or the queue's last attempt) ends the setup `failed` with the vendor's words, the
@@ -159,7 +168,11 @@ export async function runBillingSetup(
       ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     });
 
-    // Before anything is written: a tax code the books lack stops the setup here, with nothing synced.
+    // Before anything is written: estimates asked of a system without them, or a tax code the books lack, stop the
+    // setup here, with nothing synced.
+    step = 'estimates';
+    const scheduledAs = checkScheduledInvoicesAs(setup.scheduledAs, finance.capabilities);
+    if (scheduledAs && steps.get('schedule')?.status !== 'done') throw new SetupProblem(scheduledAs.message);
     step = 'tax';
     if (steps.get('schedule')?.status !== 'done') {
       await checkBooksTax(plan, finance, (tax) =>
@@ -220,9 +233,22 @@ export async function runBillingSetup(
         await issueHeldInvoice(deps.db, ctx, row);
         created++;
       }
+      let estimates = 0;
+      if (setup.scheduledAs === 'estimate') {
+        // What is still held shows in QuickBooks as an Estimate until its date or trigger.
+        for (const row of await fstore.held.list(setup.id)) {
+          if (row.status !== 'scheduled') continue;
+          step = `estimate:${row.key}`;
+          if (row.estimate || (await estimateHeldInvoice(deps.db, ctx, row))) estimates++;
+        }
+      }
       step = 'schedule';
       const held = (await fstore.held.list(setup.id)).filter((r) => r.status === 'scheduled').length;
-      await fstore.steps.done(setup.id, 'schedule', { created, held });
+      await fstore.steps.done(setup.id, 'schedule', {
+        created,
+        held,
+        ...(setup.scheduledAs === 'estimate' ? { estimates } : {}),
+      });
       await checkpoint('schedule:done');
     }
 

@@ -1,12 +1,19 @@
 import type { BooksTaxSetup } from '../billing/capabilities.js';
-import { checkFeasibility } from '../billing/feasibility.js';
+import { checkFeasibility, checkScheduledInvoicesAs } from '../billing/feasibility.js';
 import { dueDate as dueDateFor } from '../billing/payment-terms.js';
 import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
 import { type BillingSchedule, BillingScheduleSchema, type ScheduledInvoice } from '../billing/schedule-model.js';
 import { lineTaxTreatment } from '../billing/tax.js';
 import { type CalendarDay, startOfDayIn, todayIn } from '../core/dates.js';
 import { DomainError } from '../core/errors.js';
-import type { CreatedInvoice, FinanceSystem, FinanceSystemId, InvoiceDraft } from '../integrations/finance/port.js';
+import type {
+  CreatedEstimate,
+  CreatedInvoice,
+  EstimateDraft,
+  FinanceSystem,
+  FinanceSystemId,
+  InvoiceDraft,
+} from '../integrations/finance/port.js';
 import { financeStore, type HeldInvoiceRow, portalsWithDueInvoices } from '../store/finance-store.js';
 import { type BillingSetupRow, portalStore } from '../store/portal-store.js';
 import {
@@ -30,6 +37,11 @@ import { QUEUES } from './queue.js';
  * call; a later attempt first looks the reference up, so a crash between the vendor's answer and our record never
  * creates a second invoice. Every created invoice adds an `invoice_timing` fact (trigger → creation) for the
  * "invoices created more than 48 h after their trigger" metric.
+ *
+ * QuickBooks Estimates (template `quickbooksScheduledAs: 'estimate'`, fixed on the setup as `scheduledAs`): billing
+ * setup also creates each held invoice as an Estimate — step `estimate:<key>`, the same reference under its own
+ * marker, looked up before a retried create — and the invoice created on its date links it (LinkedTxn), which
+ * closes it in QuickBooks. Cancelling a held invoice deletes its open estimate on the next run for the portal.
  */
 
 /** What issuing one held invoice needs; built once per setup. */
@@ -186,6 +198,8 @@ export async function issueHeldInvoice(
     status,
     plan: ctx.plan,
   });
+  // Made from its estimate: QuickBooks links the two and closes the estimate.
+  if (row.estimate?.status === 'open') draft.estimateId = row.estimate.id;
   // Only an earlier attempt can have left an invoice behind; looking first costs requests, so only then.
   const found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
   const created = found ?? (await ctx.finance.createInvoice(draft, key));
@@ -212,6 +226,7 @@ export async function issueHeldInvoice(
       status: created.status,
       reference,
       recovered: found !== null,
+      ...(draft.estimateId ? { estimateId: draft.estimateId } : {}),
     });
     await t.facts.append('invoice_timing', reference, at, {
       invoiceId: reference,
@@ -232,6 +247,129 @@ export async function issueHeldInvoice(
   });
   await ctx.checkpoint(`${step}:recorded`);
   return created;
+}
+
+/**
+ * Our estimate draft of a held invoice: the invoice's lines, currency, terms and PO, dated `today`, expiring on
+ * the invoice's planned issue date (none yet for a triggered invoice). Pure.
+ * @example estimateDraftOf(invoiceDraft, { date: '2026-05-15', expirationDate: '2026-06-01' })
+ */
+export function estimateDraftOf(
+  invoice: InvoiceDraft,
+  input: { date: CalendarDay; expirationDate: CalendarDay | null },
+): EstimateDraft {
+  return {
+    customerId: invoice.customerId,
+    reference: invoice.reference,
+    date: input.date,
+    ...(input.expirationDate ? { expirationDate: input.expirationDate } : {}),
+    currency: invoice.currency,
+    paymentTerms: invoice.paymentTerms,
+    ...(invoice.poNumber ? { poNumber: invoice.poNumber } : {}),
+    lines: invoice.lines,
+    ...(invoice.memo ? { memo: invoice.memo } : {}),
+  };
+}
+
+/**
+ * Creates one held invoice's estimate in the finance system exactly once (QuickBooks Estimate: non-posting) and
+ * records it on the held invoice and its step `estimate:<key>`. Credit notes get none (they are never created
+ * automatically). Returns the estimate, or null when there is none to make.
+ * @example await estimateHeldInvoice(db, ctx, row)
+ */
+export async function estimateHeldInvoice(
+  db: FinanceJobDeps['db'],
+  ctx: IssueContext,
+  row: HeldInvoiceRow,
+): Promise<CreatedEstimate | null> {
+  const { setup, finance } = ctx;
+  if (row.status !== 'scheduled' || row.estimate) return null;
+  if (!finance.createEstimate || !finance.findEstimateByReference) {
+    const problem = checkScheduledInvoicesAs('estimate', { ...finance.capabilities, estimates: false });
+    throw new SetupProblem(problem?.message ?? `${finance.capabilities.displayName} has no estimates`);
+  }
+  const invoice = ctx.schedule.invoices.find((i) => i.key === row.key);
+  if (!invoice) throw new SetupProblem(`Scheduled invoice ${row.key} is not in this setup's schedule`, 'not_found');
+  if (invoice.document === 'credit_note') return null;
+  const today = todayIn(ctx.timeZone, ctx.now());
+  const reference = `${setup.id}:${row.key}`;
+  const issueDate = row.issueDate ?? today;
+  const draft = estimateDraftOf(
+    invoiceDraftOf(invoice, {
+      customerId: ctx.customerId,
+      reference,
+      issueDate,
+      dueDate: row.dueDate ?? invoice.dueDate ?? dueDateFor(issueDate, ctx.plan.paymentTerms),
+      paymentTerms: ctx.plan.paymentTerms,
+      poNumber: ctx.poNumber,
+      status: 'issued',
+      plan: ctx.plan,
+    }),
+    { date: today, expirationDate: row.issueDate },
+  );
+  const store = financeStore(db, ctx.portalId);
+  const step = `estimate:${row.key}`;
+  const { key, earlierAttempt } = await store.steps.begin(setup.id, step);
+  // Only an earlier attempt can have left an estimate behind.
+  const found = earlierAttempt ? await finance.findEstimateByReference(ctx.customerId, reference) : null;
+  const created = found ?? (await finance.createEstimate(draft, key));
+  await ctx.checkpoint(`${step}:vendor`);
+  await db.transaction(async (tx) => {
+    const t = financeStore(tx, ctx.portalId);
+    await t.held.estimated(setup.id, row.key, {
+      estimateId: created.id,
+      number: created.number ?? null,
+      url: created.url,
+    });
+    await t.steps.done(setup.id, step, {
+      financeEstimateId: created.id,
+      number: created.number ?? null,
+      url: created.url,
+      reference,
+      recovered: found !== null,
+    });
+  });
+  await ctx.checkpoint(`${step}:recorded`);
+  return created;
+}
+
+/**
+ * Deletes the estimates of cancelled held invoices from the finance system (a portal's, or one setup's). An
+ * estimate already gone counts as deleted. A failure a person must fix stays on the invoice row; a temporary one
+ * is returned for the queue to retry.
+ * @example const { deleted, failed } = await deleteCancelledEstimates(deps, { portalId: 42 })
+ */
+export async function deleteCancelledEstimates(
+  deps: FinanceJobDeps,
+  data: { portalId: number; setupId?: string },
+): Promise<{
+  deleted: Array<{ setupId: string; key: string; estimateId: string }>;
+  failed: IssueReport['failed'];
+  retryLater?: unknown;
+}> {
+  const store = portalStore(deps.db, data.portalId);
+  const fstore = financeStore(deps.db, data.portalId);
+  const rows = (await fstore.held.estimatesToDelete()).filter((r) => !data.setupId || r.setupId === data.setupId);
+  const out: Awaited<ReturnType<typeof deleteCancelledEstimates>> = { deleted: [], failed: [] };
+  for (const row of rows) {
+    const estimateId = row.estimate?.id;
+    if (!estimateId) continue;
+    try {
+      const setup = await store.billing.setup(row.setupId);
+      if (!setup) continue;
+      const { finance } = await deps.gateway.forPortal(data.portalId, { system: setup.system, subject: setup.id });
+      if (!finance.deleteEstimate) throw new SetupProblem(`${finance.capabilities.displayName} has no estimates`);
+      await finance.deleteEstimate(estimateId, `${setup.id}:estimate-delete:${row.key}`);
+      await fstore.held.estimateDeleted(row.setupId, row.key);
+      out.deleted.push({ setupId: row.setupId, key: row.key, estimateId });
+    } catch (e) {
+      const verdict = classifyFailure(e);
+      out.failed.push({ setupId: row.setupId, key: row.key, message: verdict.message });
+      await fstore.held.failed(row.setupId, row.key, `Could not delete its estimate: ${verdict.message}`);
+      if (!verdict.final) out.retryLater ??= e;
+    }
+  }
+  return out;
 }
 
 /**
@@ -272,6 +410,8 @@ export async function issueContextFor(
 export interface IssueReport {
   issued: Array<{ setupId: string; key: string; financeInvoiceId: string }>;
   failed: Array<{ setupId: string; key: string; message: string }>;
+  /** Estimates of cancelled invoices deleted from the finance system (present only when there were any). */
+  estimatesDeleted?: Array<{ setupId: string; key: string; estimateId: string }>;
 }
 
 /**
@@ -291,7 +431,11 @@ export async function issueDueInvoices(
   const today = todayIn(settings.timeZone, now());
   const due = (await fstore.held.due(today)).filter((r) => !data.setupId || r.setupId === data.setupId);
   const report: IssueReport = { issued: [], failed: [] };
-  let retryLater: unknown;
+  // Cancelled invoices first: their estimates leave the finance system.
+  const withdrawn = await deleteCancelledEstimates(deps, data);
+  if (withdrawn.deleted.length > 0) report.estimatesDeleted = withdrawn.deleted;
+  report.failed.push(...withdrawn.failed);
+  let retryLater: unknown = withdrawn.retryLater;
   const bySetup = new Map<string, HeldInvoiceRow[]>();
   for (const row of due) bySetup.set(row.setupId, [...(bySetup.get(row.setupId) ?? []), row]);
 

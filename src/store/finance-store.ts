@@ -47,6 +47,8 @@ export interface HeldInvoiceRow {
   cancelledAt: Date | null;
   cancelReason: string | null;
   lastError: string | null;
+  /** The QuickBooks Estimate showing it ahead: open until the invoice made from it closes it (or a cancel deletes it). */
+  estimate: { id: string; number: string | null; url: string | null; status: 'open' | 'closed' | 'deleted' } | null;
 }
 
 type Raw = Record<string, unknown>;
@@ -90,6 +92,14 @@ function toHeld(r: Raw): HeldInvoiceRow {
     cancelledAt: instant(r.cancelled_at),
     cancelReason: (r.cancel_reason as string | null) ?? null,
     lastError: (r.last_error as string | null) ?? null,
+    estimate: r.finance_estimate_id
+      ? {
+          id: String(r.finance_estimate_id),
+          number: (r.finance_estimate_number as string | null) ?? null,
+          url: (r.finance_estimate_url as string | null) ?? null,
+          status: (r.estimate_status as 'open' | 'closed' | 'deleted' | null) ?? 'open',
+        }
+      : null,
   };
 }
 
@@ -353,12 +363,48 @@ export function financeStore(db: Db, portalId: number) {
         key: string,
         input: { status: 'draft' | 'issued'; financeInvoiceId: string; number: string | null; at: Date },
       ): Promise<void> {
+        // An invoice made from our estimate converts it: QuickBooks closes the estimate.
         await db.query(
           `UPDATE scheduled_invoices SET status = $4, finance_invoice_id = $5, finance_invoice_number = $6,
-             issued_at = $7, last_error = NULL, updated_at = now()
+             issued_at = $7, last_error = NULL, updated_at = now(),
+             estimate_status = CASE WHEN estimate_status = 'open' THEN 'closed' ELSE estimate_status END
            WHERE portal_id = $1 AND setup_id = $2 AND invoice_key = $3`,
           [p, setupId, key, input.status, input.financeInvoiceId, input.number, input.at],
         );
+      },
+
+      /** The held invoice is shown ahead as an estimate in the finance system (QuickBooks Estimate). */
+      async estimated(
+        setupId: string,
+        key: string,
+        input: { estimateId: string; number: string | null; url: string },
+      ): Promise<void> {
+        await db.query(
+          `UPDATE scheduled_invoices SET finance_estimate_id = $4, finance_estimate_number = $5,
+             finance_estimate_url = $6, estimate_status = 'open', last_error = NULL, updated_at = now()
+           WHERE portal_id = $1 AND setup_id = $2 AND invoice_key = $3`,
+          [p, setupId, key, input.estimateId, input.number, input.url],
+        );
+      },
+
+      /** The estimate of a cancelled invoice is gone from the finance system. */
+      async estimateDeleted(setupId: string, key: string): Promise<void> {
+        await db.query(
+          `UPDATE scheduled_invoices SET estimate_status = 'deleted', updated_at = now()
+           WHERE portal_id = $1 AND setup_id = $2 AND invoice_key = $3 AND estimate_status = 'open'`,
+          [p, setupId, key],
+        );
+      },
+
+      /** Cancelled invoices whose estimate is still open in the finance system (to delete), oldest first. */
+      async estimatesToDelete(): Promise<HeldInvoiceRow[]> {
+        const rows = await db.query<Raw>(
+          `SELECT * FROM scheduled_invoices
+           WHERE portal_id = $1 AND status = 'cancelled' AND estimate_status = 'open'
+           ORDER BY cancelled_at, setup_id, invoice_key`,
+          [p],
+        );
+        return rows.map(toHeld);
       },
 
       /** A milestone or delivery was accepted: the invoice gets its dates and waits to be issued. */
@@ -512,7 +558,8 @@ export async function sweepableConnections(db: Db): Promise<FinanceConnection[]>
 }
 
 /**
- * Cross-portal: portals holding a scheduled invoice whose issue date has come in the portal's own time zone.
+ * Cross-portal: portals holding a scheduled invoice whose issue date has come in the portal's own time zone, or a
+ * cancelled invoice whose estimate is still to be deleted from the finance system.
  * @example await portalsWithDueInvoices(db, new Date()) // [42]
  */
 export async function portalsWithDueInvoices(db: Db, now: Date): Promise<number[]> {
@@ -520,8 +567,9 @@ export async function portalsWithDueInvoices(db: Db, now: Date): Promise<number[
     `SELECT DISTINCT s.portal_id FROM scheduled_invoices s
      JOIN billing_setups b ON b.id = s.setup_id
      JOIN installations i ON i.portal_id = s.portal_id
-     WHERE s.status = 'scheduled' AND b.status = 'live' AND s.issue_date IS NOT NULL
-       AND s.issue_date <= ($1::timestamptz AT TIME ZONE i.time_zone)::date
+     WHERE (s.status = 'scheduled' AND b.status = 'live' AND s.issue_date IS NOT NULL
+         AND s.issue_date <= ($1::timestamptz AT TIME ZONE i.time_zone)::date)
+       OR (s.status = 'cancelled' AND s.estimate_status = 'open')
      ORDER BY s.portal_id`,
     [now],
   );

@@ -39,6 +39,9 @@ export interface BillingSetupRow {
   status: 'pending' | 'running' | 'live' | 'failed';
   plan: unknown;
   schedule: unknown;
+  /** How the template wanted QuickBooks' scheduled invoices shown (fixed at acceptance): `estimate` also makes a
+   * non-posting Estimate of each in QuickBooks. */
+  scheduledAs: 'held' | 'estimate';
   lastError: { message: string; at: string; kind?: string } | null;
   attempts: number;
   liveAt: string | null;
@@ -54,6 +57,8 @@ export interface ScheduledInvoiceRow {
   total: { amount: number; currency: string };
   financeInvoiceId: string | null;
   url: string | null;
+  /** The QuickBooks Estimate that shows this invoice ahead (template setting `quickbooksScheduledAs: 'estimate'`). */
+  estimate: { id: string; number: string | null; url: string | null; status: 'open' | 'closed' | 'deleted' } | null;
 }
 
 /** One line of the audit trail and thread, whatever produced it (lifecycle, evaluation, exception, gate). */
@@ -315,10 +320,12 @@ function repositories(db: Db, portalId: number) {
         system: FinanceSystemId;
         plan: unknown;
         schedule: unknown;
+        scheduledAs?: BillingSetupRow['scheduledAs'];
       }): Promise<BillingSetupRow> {
         await db.query(
-          `INSERT INTO billing_setups (portal_id, handoff_id, deal_id, company_id, system, status, plan, schedule)
-           VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7)
+          `INSERT INTO billing_setups (portal_id, handoff_id, deal_id, company_id, system, status, plan, schedule,
+             scheduled_as)
+           VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)
            ON CONFLICT (portal_id, handoff_id) DO NOTHING`,
           [
             p,
@@ -328,6 +335,7 @@ function repositories(db: Db, portalId: number) {
             input.system,
             JSON.stringify(input.plan),
             JSON.stringify(input.schedule),
+            input.scheduledAs ?? 'held',
           ],
         );
         const row = await this.setupByHandoff(input.handoffId);
@@ -381,6 +389,10 @@ function repositories(db: Db, portalId: number) {
           currency: string;
           finance_invoice_id: string | null;
           url: string | null;
+          finance_estimate_id: string | null;
+          finance_estimate_number: string | null;
+          finance_estimate_url: string | null;
+          estimate_status: 'open' | 'closed' | 'deleted' | null;
         }>(
           `SELECT s.*, i.url FROM scheduled_invoices s
            LEFT JOIN invoice_snapshots i ON i.portal_id = s.portal_id AND i.invoice_id = s.finance_invoice_id
@@ -396,6 +408,14 @@ function repositories(db: Db, portalId: number) {
           total: { amount: Number(r.total_amount), currency: r.currency },
           financeInvoiceId: r.finance_invoice_id,
           url: r.url,
+          estimate: r.finance_estimate_id
+            ? {
+                id: r.finance_estimate_id,
+                number: r.finance_estimate_number,
+                url: r.finance_estimate_url,
+                status: r.estimate_status ?? 'open',
+              }
+            : null,
         }));
       },
     },
@@ -572,6 +592,7 @@ function toSetup(r: Record<string, unknown>): BillingSetupRow {
     status: r.status as BillingSetupRow['status'],
     plan: r.plan,
     schedule: r.schedule,
+    scheduledAs: r.scheduled_as === 'estimate' ? 'estimate' : 'held',
     lastError: (r.last_error as BillingSetupRow['lastError']) ?? null,
     attempts: Number(r.attempts),
     liveAt: r.live_at ? new Date(r.live_at as string).toISOString() : null,

@@ -135,6 +135,8 @@ export interface Harness {
     plan?: BillingPlanInput;
     data?: Partial<HandoffDataInput>;
     withCompany?: boolean;
+    /** The template's `quickbooksScheduledAs`, as startBilling fixes it on the setup (default held). */
+    scheduledAs?: 'held' | 'estimate';
   }): Promise<{ setupId: string; handoffId: string; dealId: string; companyId: string | null }>;
   close(): Promise<void>;
 }
@@ -272,6 +274,7 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
       system: input.system,
       plan,
       schedule,
+      ...(input.scheduledAs ? { scheduledAs: input.scheduledAs } : {}),
     });
     return { setupId: setup.id, handoffId: handoff.id, dealId, companyId };
   };
