@@ -24,6 +24,8 @@ const ROOMY_BUDGETS = {
 
 type System = 'quickbooks' | 'xero' | 'stripe';
 
+const usd = (amount: number) => ({ amount, currency: 'USD' });
+
 describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
   let h: Harness;
   beforeAll(async () => {
@@ -149,6 +151,153 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       await policy('flag');
     }, 60_000);
   });
+
+  /** Our first invoice of a setup in the finance system (what billing setup created). */
+  async function firstInvoice(setupId: string) {
+    const held = await financeStore(h.db, PORTAL).held.list(setupId);
+    const row = held.find((r) => r.financeInvoiceId);
+    expect(row).toBeDefined();
+    return { id: row?.financeInvoiceId as string, number: row?.financeInvoiceNumber ?? null };
+  }
+
+  /** Edits an invoice's PO number in the finance system, where we write it. */
+  const editPo: Record<System, (invoiceId: string, po: string) => void> = {
+    // No PO custom field configured: the PO is the memo's "PO: …" line.
+    quickbooks: (id, po) => {
+      const memo = h.qbo.state.invoices.get(id)?.CustomerMemo?.value ?? '';
+      h.qbo.editInvoice(id, { customerMemo: memo.replace(/^PO: .*$/m, `PO: ${po}`) });
+    },
+    xero: (id, po) => h.xero.editInvoice(id, { reference: po }),
+    stripe: (id, po) => h.stripe.editInvoice(id, { customField: { name: 'PO number', value: po } }),
+  };
+  /** Edits line 1 of an invoice to one unit of 450.00, as a person would in the finance system. */
+  const editLine: Record<System, (invoiceId: string) => void> = {
+    quickbooks: (id) => h.qbo.editInvoice(id, { line: { index: 1, qty: 1, unitPrice: 450 } }),
+    xero: (id) => h.xero.editInvoice(id, { line: { index: 1, quantity: 1, unitAmount: 450 } }),
+    stripe: (id) => h.stripe.editInvoice(id, { line: { index: 1, amount: 450_00 } }),
+  };
+
+  describe.each(['quickbooks', 'xero', 'stripe'] as const)('invoice PO number and lines in %s', (system) => {
+    const liveWithPo = async (name: string) => {
+      await h.connect(system);
+      const s = await h.seedSetup({ system, name, data: { poNumber: 'PO-1' } });
+      const outcome = await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+      expect(outcome.status).toBe('live');
+      const customerId = vendorState(h, system, s.companyId as string, s.setupId).customerId as string;
+      const refresh = () => refreshReceivables(h.deps, { portalId: PORTAL, system, customerId });
+      await refresh();
+      return { ...s, customerId, refresh };
+    };
+
+    it('flag: an edited PO number and an edited line are each reported once with before and after, and shown on the card', async () => {
+      await policy('flag');
+      const s = await liveWithPo(`Lines ${system}`);
+      await s.refresh();
+      expect(await corrections(s.setupId)).toEqual([]);
+      const inv = await firstInvoice(s.setupId);
+
+      editPo[system](inv.id, 'PO-2');
+      editLine[system](inv.id);
+      await s.refresh();
+      await s.refresh(); // a second webhook or sweep for the same changes
+      const all = await corrections(s.setupId);
+      // The new line amount also changes the invoice total, which is reported as its own correction.
+      expect(all.map((c) => c.field).sort()).toEqual(['invoiceLine', 'invoicePoNumber', 'invoiceTotal']);
+      const byField = Object.fromEntries(all.map((c) => [c.field, c]));
+      expect(byField.invoicePoNumber).toMatchObject({
+        subject: inv.id,
+        before: 'PO-1',
+        after: 'PO-2',
+        status: 'flagged',
+      });
+      expect(byField.invoiceLine).toMatchObject({
+        subject: `${inv.id}/line/1`,
+        status: 'flagged',
+        after: expect.objectContaining({ quantity: 1, unitAmount: usd(450_00), amount: usd(450_00) }),
+      });
+      const before = byField.invoiceLine?.before as { amount: { amount: number } } | null;
+      expect(before?.amount.amount).not.toBe(450_00);
+      // Flag writes nothing to HubSpot.
+      expect(h.hubspot.get('deals', s.dealId)?.properties.rh_po_number ?? null).not.toBe('PO-2');
+
+      const ctx: HandlerContext<AppServices> = {
+        portalId: PORTAL,
+        user: { id: '2002', roles: ['finance'], teams: [] },
+        now: h.clock.now,
+        logger: createLogger('silent'),
+        services: await h.runtime.services(PORTAL),
+      };
+      const texts = ((await getHandoffView(ctx, { dealId: s.dealId })).billing.corrections ?? []).map((c) => c.text);
+      const label = byField.invoicePoNumber?.subjectLabel;
+      expect(texts).toEqual(
+        expect.arrayContaining([
+          expect.stringMatching(new RegExp(`^PO number of ${label} changed in .* on \\d+ \\w+: PO-1 → PO-2$`)),
+          expect.stringMatching(new RegExp(`^Line 1 of ${label} changed in .*: .+ → .*1 × \\$450\\.00`)),
+        ]),
+      );
+      const counted = await facts(s.setupId);
+      expect(counted.map((f) => f.data.field).sort()).toEqual(['invoiceLine', 'invoicePoNumber', 'invoiceTotal']);
+    }, 60_000);
+
+    it('adopt: a PO number edited there becomes the deal’s PO number; a line is accepted with a note; neither comes back', async () => {
+      await policy('adopt');
+      try {
+        const s = await liveWithPo(`Adopt PO ${system}`);
+        const inv = await firstInvoice(s.setupId);
+        editPo[system](inv.id, 'PO-77');
+        editLine[system](inv.id);
+        await s.refresh();
+        const byField = Object.fromEntries((await corrections(s.setupId)).map((c) => [c.field, c]));
+        expect(byField.invoicePoNumber).toMatchObject({ status: 'adopted', policy: 'adopt', after: 'PO-77' });
+        expect(byField.invoiceLine).toMatchObject({
+          status: 'adopted',
+          writebackNote: 'Accepted as the new baseline; invoice lines have no HubSpot property',
+        });
+        expect(h.hubspot.get('deals', s.dealId)?.properties.rh_po_number).toBe('PO-77');
+        const stored = await portalStore(h.db, PORTAL).handoffs.get(s.handoffId);
+        expect((stored?.data as Record<string, unknown> | undefined)?.poNumber).toBe('PO-77');
+        // The write-back is ours: later refreshes report nothing more.
+        await s.refresh();
+        await s.refresh();
+        expect((await corrections(s.setupId)).map((c) => c.field).sort()).toEqual([
+          'invoiceLine',
+          'invoicePoNumber',
+          'invoiceTotal',
+        ]);
+        expect(await facts(s.setupId)).toHaveLength(3);
+      } finally {
+        await policy('flag');
+      }
+    }, 60_000);
+  });
+
+  it('QuickBooks: an invoice our sweep issues later carries the PO and lines we wrote, and is not a correction', async () => {
+    await policy('flag');
+    await h.connect('quickbooks');
+    const s = await h.seedSetup({ system: 'quickbooks', name: 'Issued later PO', data: { poNumber: 'PO-5' } });
+    await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    const customerId = vendorState(h, 'quickbooks', s.companyId as string, s.setupId).customerId as string;
+    const refresh = () => refreshReceivables(h.deps, { portalId: PORTAL, system: 'quickbooks', customerId });
+    await refresh();
+    const before = vendorState(h, 'quickbooks', s.companyId as string, s.setupId).invoices;
+    h.clock.now = new Date('2026-06-02T10:00:00Z');
+    try {
+      await runScheduledInvoices(h.deps, { portalId: PORTAL, setupId: s.setupId });
+      expect(vendorState(h, 'quickbooks', s.companyId as string, s.setupId).invoices).toBeGreaterThan(before);
+      await refresh();
+      await refresh();
+      expect(await corrections(s.setupId)).toEqual([]);
+      const base = await correctionsStore(h.db, PORTAL).baselines.get(s.setupId);
+      const invoices = Object.values(base?.state.invoices ?? {});
+      expect(invoices.length).toBeGreaterThan(1);
+      for (const inv of invoices) {
+        expect(inv.poNumber).toBe('PO-5');
+        expect(inv.lines?.length).toBeGreaterThan(0);
+      }
+    } finally {
+      h.clock.now = new Date('2026-05-15T10:00:00Z');
+    }
+  }, 60_000);
 
   it('flag: an acknowledged correction becomes the baseline; a later change of the same field is a new one', async () => {
     await policy('flag');
