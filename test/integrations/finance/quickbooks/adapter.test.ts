@@ -475,6 +475,33 @@ describe('QuickBooks adapter: listing invoices', () => {
     expect(await finance.findInvoiceByReference(a, 'r3')).toMatchObject({ id: i3.id, status: 'void' });
   });
 
+  it('reads each invoice’s PO custom field and sales lines; a PO and a line edited by hand read back changed', async () => {
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    let [snap] = await finance.listInvoices({ customerId: a });
+    expect(snap).toMatchObject({
+      poNumber: 'PO-4500012345',
+      lines: [
+        { description: 'Retainer', quantity: 1, unitAmount: money(100000, 'USD'), amount: money(100000, 'USD') },
+        { description: 'Hours', quantity: 3, unitAmount: money(8350, 'USD'), amount: money(25050, 'USD') },
+      ],
+    });
+    qbo.editInvoice(i1.id, {
+      customField: { definitionId: '1', value: 'PO-4500012399' },
+      line: { index: 2, qty: 2, unitPrice: 90 },
+    });
+    [snap] = await finance.listInvoices({ customerId: a });
+    expect(snap?.poNumber).toBe('PO-4500012399');
+    expect(snap?.lines?.[1]).toEqual({
+      description: 'Hours',
+      quantity: 2,
+      unitAmount: money(9000, 'USD'),
+      amount: money(18000, 'USD'),
+    });
+    // Amount, total and balance are worked out again, as QuickBooks does.
+    expect(snap).toMatchObject({ total: money(118000, 'USD'), amountDue: money(118000, 'USD') });
+    expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
   it('lists what changed since a time through CDC, across customers', async () => {
     const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
     await finance.createInvoice(invoice(b, { reference: 'r2' }), 'i2');
