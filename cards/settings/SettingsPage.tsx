@@ -552,6 +552,20 @@ function TemplateEditor({ view, busy, error, saved, onSave }: FormProps<Obj> & {
             {...errorAt(error, 'exceptionOwnerRole')}
           />
         </Flex>
+        {isObj(draft.policy) && draft.policy.autoStartBillingOnAcceptance === true ? (
+          <Flex direction="column" gap="flush">
+            <Select
+              name="quickbooksScheduledAs"
+              label={T.scheduledAs}
+              value={str(draft.quickbooksScheduledAs) || 'held'}
+              options={['held', 'estimate'].map((v) => ({ value: v, label: T.scheduledAsOptions[v] ?? v }))}
+              onChange={(v) => set({ quickbooksScheduledAs: String(v) })}
+              testId="template-quickbooks-scheduled-as"
+              {...errorAt(error, 'quickbooksScheduledAs')}
+            />
+            <Text variant="microcopy">{T.scheduledAsNote(view.finance.connected ? view.finance.system : null)}</Text>
+          </Flex>
+        ) : null}
         <Button variant="primary" disabled={busy} onClick={() => onSave(draft)} testId="save-template">
           {T.save}
         </Button>

@@ -92,6 +92,13 @@ export const STRINGS = {
     slaCalendar: 'SLA counts',
     calendars: { business: 'Business hours', calendar: 'Calendar hours' } as Record<string, string>,
     exceptionOwner: 'Who approves exceptions',
+    scheduledAs: 'QuickBooks: invoices not yet due',
+    scheduledAsOptions: {
+      held: 'Held in Revenue Handoff until their date (default)',
+      estimate: 'Also shown in QuickBooks as Estimates until their date',
+    } as Record<string, string>,
+    scheduledAsNote: (connected: 'quickbooks' | 'xero' | 'stripe' | null) =>
+      `QuickBooks has no draft invoices. Estimates do not post to the books; each becomes its invoice on its date or trigger.${connected === 'xero' || connected === 'stripe' ? ` Only QuickBooks Online has estimates: with ${connected === 'xero' ? 'Xero' : 'Stripe'} connected, Estimates stops billing setup (Xero and Stripe get draft invoices ahead anyway).` : ''}`,
     save: 'Save template',
   },
 } as const;
