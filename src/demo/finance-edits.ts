@@ -1,7 +1,9 @@
 import express, { type Router } from 'express';
 import type { Logger } from 'pino';
+import { z } from 'zod';
 import { PAYMENT_TERMS_CATALOG } from '../billing/payment-terms.js';
 import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandbox/index.js';
+import type { QboInvoice, QboSalesItemLine } from '../integrations/finance/quickbooks/types.js';
 
 /**
  * Demo only: play the finance person who edits a customer directly in QuickBooks, and deliver the sandbox's
@@ -10,11 +12,70 @@ import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandb
  *   curl localhost:3000/demo/quickbooks/customers
  *   curl -X POST -H 'content-type: application/json' -d '{"terms":"net_45"}' \
  *     localhost:3000/demo/quickbooks/customers/<id>/terms
+ *   curl localhost:3000/demo/quickbooks/invoices
+ *   curl -X POST -H 'content-type: application/json' -d '{"poNumber":"PO-2","line":{"index":1,"unitPrice":450}}' \
+ *     localhost:3000/demo/quickbooks/invoices/<id>
  */
+
+/** Body of POST /demo/quickbooks/invoices/:id: a new PO number and/or one sales line's new values. */
+const InvoiceEditSchema = z
+  .object({
+    poNumber: z
+      .string({ error: 'must be text' })
+      .trim()
+      .min(1, 'must not be empty')
+      .max(31, 'must be at most 31 characters')
+      .optional(),
+    line: z
+      .object({
+        index: z
+          .number({ error: 'must be a line number' })
+          .int('must be a whole line number')
+          .min(1, 'must be 1 or more'),
+        description: z.string({ error: 'must be text' }).max(4000, 'must be at most 4000 characters').optional(),
+        qty: z.number({ error: 'must be a number' }).positive('must be more than zero').optional(),
+        unitPrice: z.number({ error: 'must be a number' }).min(0, 'must not be negative').optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .refine((b) => b.poNumber !== undefined || b.line !== undefined, { message: 'give poNumber and/or line' });
+
+/** The PO where it is on the invoice: the memo's "PO: …" line (no PO custom field configured), else a custom field. */
+function poOf(inv: QboInvoice): { where: 'memo' | 'customField'; value: string | null; definitionId?: string } {
+  const memo = /^PO: *(.*)$/m.exec(inv.CustomerMemo?.value ?? '');
+  if (memo) return { where: 'memo', value: memo[1]?.trim() || null };
+  const field = inv.CustomField?.find((f) => f.StringValue) ?? inv.CustomField?.[0];
+  return field
+    ? { where: 'customField', value: field.StringValue ?? null, definitionId: field.DefinitionId }
+    : { where: 'memo', value: null };
+}
+
+function invoiceView(inv: QboInvoice) {
+  const lines = inv.Line.filter((l): l is QboSalesItemLine => l.DetailType === 'SalesItemLineDetail');
+  return {
+    id: inv.Id,
+    number: inv.DocNumber ?? null,
+    customerId: inv.CustomerRef.value,
+    poNumber: poOf(inv).value,
+    total: inv.TotalAmt,
+    lines: lines.map((l, i) => ({
+      index: i + 1,
+      description: l.Description ?? '',
+      qty: l.SalesItemLineDetail.Qty ?? 1,
+      unitPrice: l.SalesItemLineDetail.UnitPrice ?? l.Amount,
+      amount: l.Amount,
+    })),
+  };
+}
 
 /**
  * GET /demo/quickbooks/customers lists the sandbox's customers; POST /demo/quickbooks/customers/:id/terms changes
- * one's payment terms (body `{ "terms": "net_45" }`), as a person would in QuickBooks.
+ * one's payment terms (body `{ "terms": "net_45" }`), as a person would in QuickBooks. GET /demo/quickbooks/invoices
+ * lists the invoices with their PO number and lines; POST /demo/quickbooks/invoices/:id changes an invoice's PO
+ * number (where it is: the memo's "PO: …" line, else the PO custom field) and/or one line (body
+ * `{ "poNumber": "PO-2", "line": { "index": 1, "qty": 1, "unitPrice": 450 } }`).
  * @example app.use(financeEditsRouter(sandboxes.quickbooks))
  */
 export function financeEditsRouter(quickbooks: QuickBooksSandbox): Router {
@@ -46,6 +107,46 @@ export function financeEditsRouter(quickbooks: QuickBooksSandbox): Router {
     }
     const c = quickbooks.setCustomerTerms(req.params.id, terms);
     res.json({ id: c.Id, terms, lastUpdatedTime: c.MetaData.LastUpdatedTime });
+  });
+  router.get('/demo/quickbooks/invoices', (_req, res) => {
+    res.json([...quickbooks.state.invoices.values()].map(invoiceView));
+  });
+  router.post('/demo/quickbooks/invoices/:id', express.json(), (req, res) => {
+    const parsed = InvoiceEditSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join('.') ?? '';
+      res
+        .status(400)
+        .json({ code: 'invalid_input', path, message: `${path || 'body'} ${issue?.message ?? 'is invalid'}` });
+      return;
+    }
+    const inv = quickbooks.state.invoices.get(req.params.id);
+    if (!inv) {
+      res.status(404).json({ code: 'not_found', path: 'id', message: `the sandbox has no invoice ${req.params.id}` });
+      return;
+    }
+    const { poNumber, line } = parsed.data;
+    const po = poOf(inv);
+    try {
+      const memo = inv.CustomerMemo?.value ?? '';
+      const edited = quickbooks.editInvoice(inv.Id, {
+        ...(poNumber !== undefined && po.where === 'memo'
+          ? {
+              customerMemo: /^PO: /m.test(memo)
+                ? memo.replace(/^PO: .*$/m, `PO: ${poNumber}`)
+                : `PO: ${poNumber}\n${memo}`.trim(),
+            }
+          : {}),
+        ...(poNumber !== undefined && po.where === 'customField'
+          ? { customField: { definitionId: po.definitionId as string, value: poNumber } }
+          : {}),
+        ...(line ? { line } : {}),
+      });
+      res.json(invoiceView(edited));
+    } catch (e) {
+      res.status(409).json({ code: 'conflict', path: line ? 'line' : 'poNumber', message: (e as Error).message });
+    }
   });
   return router;
 }

@@ -1,11 +1,21 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import express from 'express';
 import request from 'supertest';
+import { money } from '../../src/core/money.js';
 import { financeEditsRouter, forwardQuickBooksWebhooks } from '../../src/demo/finance-edits.js';
+import { createQuickBooksFinanceSystem } from '../../src/integrations/finance/quickbooks/adapter.js';
 import { createQuickBooksSandbox } from '../../src/integrations/finance/quickbooks/sandbox/index.js';
 import { createLogger } from '../../src/server/logger.js';
+import { mockVendors } from '../support/msw.js';
+
+const BASE = 'https://sandbox-quickbooks.api.intuit.com';
+/** The sandbox the adapter in the invoice test talks to. */
+let invoiceSandbox = createQuickBooksSandbox();
+const vendors = mockVendors({ [BASE]: (r) => invoiceSandbox.handle(r) });
+beforeAll(() => vendors.start());
+afterAll(() => vendors.stop());
 
 describe('demo: editing a customer in the QuickBooks sandbox', () => {
   it('changes the terms as a person would in QuickBooks, and refuses terms we do not know, naming them', async () => {
@@ -23,6 +33,61 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
     expect((await request(app).post('/demo/quickbooks/customers/nope/terms').send({ terms: 'net_30' })).status).toBe(
       404,
     );
+  });
+
+  it('edits an invoice’s PO number and a line as a person would in QuickBooks, naming a bad field', async () => {
+    const qbo = createQuickBooksSandbox();
+    invoiceSandbox = qbo;
+    const finance = createQuickBooksFinanceSystem({
+      realmId: qbo.realmId,
+      accessToken: async () => qbo.accessToken,
+      baseUrl: BASE,
+    });
+    const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
+    const created = await finance.createInvoice(
+      {
+        customerId,
+        reference: 'setup-1:2026-03',
+        issueDate: '2026-03-01',
+        dueDate: '2026-03-31',
+        currency: 'USD',
+        paymentTerms: 'net_30',
+        poNumber: 'PO-1',
+        status: 'issued',
+        lines: [
+          { description: 'Support', quantity: 1, unitAmount: money(500_00, 'USD'), amount: money(500_00, 'USD') },
+        ],
+      },
+      'k1',
+    );
+    const app = express().use(financeEditsRouter(qbo));
+    const listed = await request(app).get('/demo/quickbooks/invoices');
+    expect(listed.body).toEqual([
+      expect.objectContaining({
+        id: created.id,
+        poNumber: 'PO-1',
+        lines: [{ index: 1, description: 'Support', qty: 1, unitPrice: 500, amount: 500 }],
+      }),
+    ]);
+    const edited = await request(app)
+      .post(`/demo/quickbooks/invoices/${created.id}`)
+      .send({ poNumber: 'PO-2', line: { index: 1, unitPrice: 450 } });
+    expect(edited.status).toBe(200);
+    expect(edited.body).toMatchObject({ poNumber: 'PO-2', total: 450, lines: [{ unitPrice: 450, amount: 450 }] });
+    // The adapter reads the edit back where we write the PO (the memo, with no PO custom field configured).
+    const [snap] = await finance.listInvoices({ customerId });
+    expect(snap).toMatchObject({ poNumber: 'PO-2', lines: [{ amount: money(450_00, 'USD') }] });
+    const refused = await request(app)
+      .post(`/demo/quickbooks/invoices/${created.id}`)
+      .send({ line: { index: 0 } });
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ path: 'line.index', message: 'line.index must be 1 or more' });
+    const noLine = await request(app)
+      .post(`/demo/quickbooks/invoices/${created.id}`)
+      .send({ line: { index: 9 } });
+    expect(noLine.status).toBe(409);
+    expect(noLine.body.message).toContain('has no line 9');
+    expect((await request(app).post('/demo/quickbooks/invoices/nope').send({ poNumber: 'X' })).status).toBe(404);
   });
 
   it('delivers the sandbox webhook, signed, to the app’s QuickBooks route', async () => {
