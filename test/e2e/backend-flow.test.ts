@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HandoffView } from '../../src/api/contracts.js';
 import { HandoffViewSchema } from '../../src/api/contracts.js';
+import { DEFAULT_CS_TO_FINANCE } from '../../src/handoff/templates/default-cs-to-finance.js';
+import { portalStore } from '../../src/store/portal-store.js';
 import { completeFinanceData, completeSalesData, subscriptionPlan } from '../handoff/fixtures.js';
 import { type Backend, PORTAL, startBackend } from '../support/backend.js';
 import { signedPost } from '../support/signed.js';
@@ -120,6 +122,13 @@ describe('the handoff backend against the HubSpot sandbox', () => {
     await b.db.query(`INSERT INTO finance_connections (portal_id, system, tenant_id) VALUES ($1, 'xero', 'tenant-1')`, [
       PORTAL,
     ]);
+    // The admin asks for QuickBooks Estimates on the finance template; the draft finance handoff adopts it, and the
+    // acceptance fixes it on the setup (with Xero connected the setup job then stops with an error naming it —
+    // test/jobs/quickbooks-estimates.test.ts).
+    await portalStore(b.db, PORTAL).templates.saveNewVersion(
+      { ...DEFAULT_CS_TO_FINANCE, quickbooksScheduledAs: 'estimate' },
+      'admin',
+    );
     let v = await view();
     expect(v.deal.isWon).toBe(true);
     let sales = v.handoffs[0];
@@ -199,8 +208,9 @@ describe('the handoff backend against the HubSpot sandbox', () => {
 
     const jobs = await b.db.query<{ n: string }>(`SELECT count(*) AS n FROM pgboss.job WHERE name = 'billing-setup'`);
     expect(Number(jobs[0]?.n)).toBe(1);
-    const setups = await b.db.query('SELECT * FROM billing_setups');
+    const setups = await b.db.query<{ scheduled_as: string }>('SELECT * FROM billing_setups');
     expect(setups).toHaveLength(1);
+    expect(setups[0]?.scheduled_as).toBe('estimate');
     expect(b.hubspot.get('deals', dealId)?.properties.rh_handoff_status).toBe('billing_pending');
     const types = done.handoffs[1]?.thread.map((t) => t.type);
     expect(types).toEqual(
