@@ -6,6 +6,7 @@ import { installPortal } from '../app/install.js';
 import type { AppServices } from '../app/services.js';
 import { plusDays, plusMonths, todayIn } from '../core/dates.js';
 import type { HandoffDataInput } from '../handoff/fields.js';
+import { DEFAULT_CS_TO_FINANCE } from '../handoff/templates/default-cs-to-finance.js';
 import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandbox/index.js';
 import { SCOPES } from '../integrations/hubspot/oauth.js';
 import type { HubSpotSandbox } from '../integrations/hubspot/sandbox/index.js';
@@ -14,6 +15,7 @@ import { runRenewals } from '../jobs/renewals.js';
 import type { Composed } from '../server/compose.js';
 import { DEFAULT_RENEWAL_SETTINGS } from '../settings/portal-settings.js';
 import { financeStore } from '../store/finance-store.js';
+import { portalStore } from '../store/portal-store.js';
 import { DEMO_PORTAL_ID, DEMO_USERS, type DemoModel, financeValues, salesValues } from './data.js';
 
 export const DEMO_TIME_ZONE = 'America/New_York';
@@ -70,6 +72,14 @@ export async function seedDemo(
       box: c.box,
       tokens: { accessToken: quickbooks.accessToken, expiresAt: new Date(Date.now() + 365 * 86_400_000) },
     });
+  }
+  // DEMO_QUICKBOOKS_SCHEDULED_AS=estimate: RevOps set the finance template to show invoices not yet due as
+  // QuickBooks Estimates, so the live deals' upcoming invoices appear in the books as Estimates (each converted on
+  // its date) and the card links each scheduled invoice to its estimate.
+  if (process.env.DEMO_QUICKBOOKS_SCHEDULED_AS?.trim().toLowerCase() === 'estimate') {
+    const store = portalStore(c.db, portalId);
+    const finance = await store.templates.get(DEFAULT_CS_TO_FINANCE.id);
+    if (finance) await store.templates.saveNewVersion({ ...finance, quickbooksScheduledAs: 'estimate' }, 'demo');
   }
 
   const ctxOf = async (who: Who): Promise<HandlerContext<AppServices>> => {
