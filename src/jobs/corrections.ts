@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { loadDealContext } from '../app/deal-context.js';
 import {
   acceptIntoBaseline,
@@ -36,6 +37,9 @@ import type { FinanceJobDeps } from './finance-jobs.js';
  *
  * API budget: one customer read per refresh (the invoice list is the refresh's own read).
  */
+
+/** Longer dedupe keys are stored as their SHA-256 digest. */
+const MAX_PLAIN_DEDUPE_KEY = 512;
 
 /** The metric fact kind the monthly audit counts. */
 export const MANUAL_CORRECTION_FACT = 'manual_correction';
@@ -173,7 +177,11 @@ async function handle(
 ): Promise<CorrectionRow | null> {
   const { setup, change, baseline, now, portalId } = ctx;
   const cstore = correctionsStore(deps.db, portalId);
-  const dedupeKey = `${correctionKey(setup.id, change)}|${valueKey(change.before)}|r${baseline.revision ?? 0}`;
+  const rawKey = `${correctionKey(setup.id, change)}|${valueKey(change.before)}|r${baseline.revision ?? 0}`;
+  // Invoice lines can carry descriptions of thousands of characters: a long key is stored as its digest, since the
+  // unique index on it takes entries of a few kilobytes at most.
+  const dedupeKey =
+    rawKey.length > MAX_PLAIN_DEDUPE_KEY ? `sha256:${createHash('sha256').update(rawKey).digest('hex')}` : rawKey;
   // Seen before (a later sweep, a duplicate webhook): nothing to do.
   if ((await cstore.corrections.bySetup(setup.id)).some((r) => r.status !== 'superseded' && sameChange(r, change))) {
     return null;

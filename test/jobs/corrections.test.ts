@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HandlerContext } from '../../serverless/handler.js';
 import { acknowledgeCorrection } from '../../src/app/corrections.js';
@@ -270,6 +271,28 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       }
     }, 60_000);
   });
+
+  it('a line whose description runs to thousands of characters is recorded once like any other', async () => {
+    await policy('flag');
+    await h.connect('xero');
+    const s = await h.seedSetup({ system: 'xero', name: 'Long line xero', data: { poNumber: 'PO-1' } });
+    await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    const customerId = vendorState(h, 'xero', s.companyId as string, s.setupId).customerId as string;
+    const refresh = () => refreshReceivables(h.deps, { portalId: PORTAL, system: 'xero', customerId });
+    await refresh();
+    const inv = await firstInvoice(s.setupId);
+    // Text that does not compress (a serial list, say): ~3,900 characters.
+    let description = 'Support and maintenance for serials';
+    for (let i = 0; description.length < 3_900; i++) {
+      description += ` ${createHash('sha256').update(String(i)).digest('base64')}`;
+    }
+    h.xero.editInvoice(inv.id, { line: { index: 1, description } });
+    await refresh();
+    await refresh();
+    expect(await corrections(s.setupId)).toEqual([
+      expect.objectContaining({ field: 'invoiceLine', after: expect.objectContaining({ description }) }),
+    ]);
+  }, 60_000);
 
   it('QuickBooks: an invoice our sweep issues later carries the PO and lines we wrote, and is not a correction', async () => {
     await policy('flag');
