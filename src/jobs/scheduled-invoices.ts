@@ -198,10 +198,33 @@ export async function issueHeldInvoice(
     status,
     plan: ctx.plan,
   });
-  // Made from its estimate: QuickBooks links the two and closes the estimate.
-  if (row.estimate?.status === 'open') draft.estimateId = row.estimate.id;
   // Only an earlier attempt can have left an invoice behind; looking first costs requests, so only then.
-  const found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
+  let found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
+  let estimateGone = false;
+  if (!found && row.estimate?.status === 'open' && ctx.finance.findEstimateByReference) {
+    // Made from its estimate (QuickBooks links the two and closes the estimate) — unless people acted on it there.
+    const estimate = await ctx.finance.findEstimateByReference(ctx.customerId, reference);
+    if (estimate?.status === 'open') {
+      draft.estimateId = estimate.id;
+    } else if (estimate?.invoiceId) {
+      // Converted by hand in QuickBooks: that invoice is this one, and creating another would bill twice.
+      const invoices = await ctx.finance.listInvoices({ customerId: ctx.customerId });
+      const theirs = invoices.find((i) => i.id === estimate.invoiceId);
+      if (theirs) {
+        found = {
+          id: theirs.id,
+          number: theirs.number,
+          url: theirs.url ?? estimate.url,
+          status: theirs.status,
+          total: theirs.total,
+        };
+      }
+    } else {
+      // Deleted, rejected or closed by hand in QuickBooks: the schedule still bills, so the invoice is created on
+      // its own.
+      estimateGone = estimate === null;
+    }
+  }
   const created = found ?? (await ctx.finance.createInvoice(draft, key));
   await ctx.checkpoint(`${step}:vendor`);
   const at = ctx.now();
@@ -213,6 +236,7 @@ export async function issueHeldInvoice(
         : startOfDayIn(row.issueDate, ctx.timeZone);
   await db.transaction(async (tx) => {
     const t = financeStore(tx, ctx.portalId);
+    if (estimateGone) await t.held.estimateDeleted(setup.id, row.key);
     await t.held.created(setup.id, row.key, {
       status,
       financeInvoiceId: created.id,

@@ -224,6 +224,44 @@ describe.each(testDatabases())('QuickBooks estimates for held invoices on $name'
     expect(h.qbo.state.estimates.get(estimates[0]?.Id ?? '')?.TxnStatus).toBe('Closed');
   });
 
+  it('adopts the invoice a person made from the estimate in QuickBooks, and bills on its own when they deleted it', async () => {
+    h.resetVendors();
+    await h.connect('quickbooks');
+    h.clock.now = NOW;
+    const s = await h.seedSetup({ system: 'quickbooks', name: 'ByHand', plan: quarterPlan, scheduledAs: 'estimate' });
+    await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    const [june, july] = estimatesOf(s.setupId);
+    // Finance converts June's estimate by hand on 20 May and deletes July's.
+    const theirs = h.qbo.convertEstimate(june?.Id ?? '', { on: '2026-05-20' });
+    h.qbo.state.estimates.delete(july?.Id ?? '');
+
+    h.clock.now = new Date('2026-06-01T08:00:00Z');
+    expect(await runScheduledInvoices(h.deps, { portalId: PORTAL, setupId: s.setupId })).toMatchObject({
+      issued: [{ key: 'c0-p2', financeInvoiceId: theirs.Id }],
+      failed: [],
+    });
+    const ofCustomer = () =>
+      [...h.qbo.state.invoices.values()].filter((i) => i.CustomerRef.value === june?.CustomerRef.value);
+    expect(ofCustomer().map((i) => i.TxnDate)).toEqual(['2026-05-01', '2026-05-20']);
+    const fstore = financeStore(h.db, PORTAL);
+    expect(await fstore.held.get(s.setupId, 'c0-p2')).toMatchObject({
+      status: 'issued',
+      financeInvoiceId: theirs.Id,
+      estimate: { status: 'closed' },
+    });
+
+    h.clock.now = new Date('2026-07-01T08:00:00Z');
+    expect(await runScheduledInvoices(h.deps, { portalId: PORTAL, setupId: s.setupId })).toMatchObject({
+      issued: [{ key: 'c0-p3' }],
+    });
+    const julyInvoice = ofCustomer().find((i) => i.TxnDate === '2026-07-01');
+    expect(julyInvoice?.LinkedTxn).toBeUndefined();
+    expect(await fstore.held.get(s.setupId, 'c0-p3')).toMatchObject({
+      status: 'issued',
+      estimate: { status: 'deleted' },
+    });
+  });
+
   it('keeps the default (held) as it was: no estimates, invoices on their date', async () => {
     h.resetVendors();
     await h.connect('quickbooks');

@@ -141,6 +141,8 @@ export interface CreatedEstimate {
   /** open: pending or accepted; closed: converted into an invoice (or closed by hand); rejected. */
   status: 'open' | 'closed' | 'rejected';
   total: Money;
+  /** The invoice it was converted into, once converted (by us, or by a person in the finance system). */
+  invoiceId?: string;
 }
 
 export interface CreatedInvoice {

@@ -52,7 +52,7 @@ export function quickbooksEstimateUrl(appUrl: string, estimateId: string): strin
 
 /**
  * A QuickBooks Estimate → what we keep of it: Pending and Accepted are `open`, Closed (converted, or closed by
- * hand) `closed`, Rejected `rejected`.
+ * hand) `closed`, Rejected `rejected`; the invoice it was converted into from its LinkedTxn.
  * @example quickbooksEstimateToCreated(estimate, { appUrl, homeCurrency: 'USD' }).status // 'open'
  */
 export function quickbooksEstimateToCreated(
@@ -60,8 +60,10 @@ export function quickbooksEstimateToCreated(
   ctx: { appUrl: string; homeCurrency: string },
 ): CreatedEstimate {
   const status = estimate.TxnStatus === 'Closed' ? 'closed' : estimate.TxnStatus === 'Rejected' ? 'rejected' : 'open';
+  const invoiceId = estimate.LinkedTxn?.find((t) => t.TxnType === 'Invoice')?.TxnId;
   return {
     id: estimate.Id,
+    ...(invoiceId ? { invoiceId } : {}),
     ...(estimate.DocNumber ? { number: estimate.DocNumber } : {}),
     url: quickbooksEstimateUrl(ctx.appUrl, estimate.Id),
     status,

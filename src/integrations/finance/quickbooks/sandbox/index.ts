@@ -1456,6 +1456,38 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       limiter.reset();
     },
 
+    /**
+     * Converts an estimate into an invoice by hand, as a person would in QuickBooks ("Create invoice" on the
+     * estimate): same customer, lines, tax and custom fields, dated `on` (default today), due `dueDays` later; no
+     * private note of ours. The estimate is closed and linked to it.
+     */
+    convertEstimate(estimateId: string, opts: { on?: string; dueDays?: number } = {}): QboInvoice {
+      const est = state.estimates.get(estimateId);
+      if (!est) throw new Error(`sandbox has no estimate ${estimateId}`);
+      const on = opts.on ?? todayIn(options.timeZone ?? 'UTC', now());
+      return createInvoice({
+        CustomerRef: { value: est.CustomerRef.value },
+        TxnDate: on,
+        DueDate: plusDays(on, opts.dueDays ?? 30),
+        Line: est.Line.flatMap((l) =>
+          l.DetailType === 'SalesItemLineDetail'
+            ? [
+                {
+                  Amount: l.Amount,
+                  DetailType: l.DetailType,
+                  ...(l.Description !== undefined ? { Description: l.Description } : {}),
+                  SalesItemLineDetail: l.SalesItemLineDetail,
+                },
+              ]
+            : [],
+        ),
+        ...(est.GlobalTaxCalculation ? { GlobalTaxCalculation: est.GlobalTaxCalculation } : {}),
+        ...(est.CurrencyRef ? { CurrencyRef: { value: est.CurrencyRef.value } } : {}),
+        ...(est.CustomField ? { CustomField: est.CustomField } : {}),
+        LinkedTxn: [{ TxnId: est.Id, TxnType: 'Estimate' }],
+      });
+    },
+
     /** Forgets every requestid answered so far, as Intuit may after a while: a retried write then writes again. */
     forgetRequestIds(): void {
       replays.clear();
