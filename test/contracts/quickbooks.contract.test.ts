@@ -51,6 +51,8 @@ describe('QuickBooks contract: fixtures match the model', () => {
     ['PAID_INVOICE', S.Invoice, F.PAID_INVOICE],
     ['VOIDED_INVOICE', S.Invoice, F.VOIDED_INVOICE],
     ['HAND_MADE_INVOICE', S.Invoice, F.HAND_MADE_INVOICE],
+    ['OPEN_ESTIMATE', S.Estimate, F.OPEN_ESTIMATE],
+    ['CLOSED_ESTIMATE', S.Estimate, F.CLOSED_ESTIMATE],
     ['PAYMENT', S.Payment, F.PAYMENT],
     ['SECOND_PAYMENT', S.Payment, F.SECOND_PAYMENT],
     ['CUSTOMER_QUERY_RESPONSE', S.QueryResponse, F.CUSTOMER_QUERY_RESPONSE],
@@ -217,6 +219,26 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
         'i3',
       ),
     ).rejects.toMatchObject({ kind: 'validation' });
+    // Estimates: shown ahead, found by reference, converted by an invoice, or deleted.
+    const est = {
+      customerId: created.id,
+      reference: 'setup-81:2026-05',
+      date: '2026-03-21',
+      expirationDate: '2026-05-01',
+      currency: 'USD',
+      paymentTerms: 'net_45',
+      poNumber: 'PO-1',
+      lines: inv.lines,
+    };
+    const e1 = await finance.createEstimate?.(est, 'e1');
+    await finance.createEstimate?.(est, 'e1'); // replay
+    const e2 = await finance.createEstimate?.({ ...est, reference: 'setup-81:2026-06' }, 'e2');
+    await finance.findEstimateByReference?.(created.id, 'setup-81:2026-05');
+    await finance.createInvoice(
+      { ...inv, reference: 'setup-81:2026-05', issueDate: '2026-03-21', dueDate: '2026-05-05', estimateId: e1?.id },
+      'i4',
+    );
+    await finance.deleteEstimate?.(e2?.id ?? '', 'd1');
     clock = new Date('2026-03-23T10:00:00Z');
     tokens = await oauth.refresh(tokens.refreshToken as string); // the hour-long access token has expired
     qbo.pay(i1.id, { amount: 500 });
@@ -250,6 +272,7 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
     }
     if (call.path === 'term') return S.TermCreate;
     if (call.path === 'invoice') return S.InvoiceCreate;
+    if (call.path === 'estimate') return call.params.operation === 'delete' ? S.DeleteRequest : S.EstimateCreate;
     throw new Error(`no request schema for ${call.route}`);
   }
 
@@ -265,6 +288,9 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
       'POST customer': S.CustomerResponse,
       'POST term': S.TermResponse,
       'POST invoice': S.InvoiceResponse,
+      'GET estimate/:id': S.EstimateResponse,
+      'POST estimate': S.EstimateResponse,
+      'POST estimate?operation=delete': S.EstimateDeleteResponse,
       'GET query': S.QueryResponse,
       'GET cdc': S.CdcResponse,
     };
@@ -292,6 +318,10 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
         'POST invoice 200',
         'POST invoice 200 replayed',
         'POST invoice 400',
+        'POST estimate 200',
+        'POST estimate 200 replayed',
+        'GET estimate/:id 200',
+        'POST estimate?operation=delete 200',
         'POST oauth/token 200',
         'POST oauth/token 400',
         'auth 401',

@@ -9,6 +9,7 @@ import type {
   QboCloudEvent,
   QboCustomer,
   QboCustomerCreate,
+  QboEstimate,
   QboFault,
   QboGatewayFault,
   QboInvoice,
@@ -263,6 +264,40 @@ export const VOIDED_INVOICE: QboInvoice = {
   TotalAmt: 0,
   Balance: 0,
   PrivateNote: 'Voided - Revenue Handoff invoice ref: setup-81:2026-03',
+  MetaData: meta(T0, T1),
+};
+
+/**
+ * A held invoice shown ahead as an Estimate (template quickbooksScheduledAs: 'estimate'): non-posting, so no
+ * Balance; dated the setup day, expiring on the invoice's planned issue date; our reference under its own marker.
+ */
+export const OPEN_ESTIMATE: QboEstimate = {
+  Id: '41',
+  SyncToken: '0',
+  DocNumber: '1003',
+  TxnDate: '2026-03-01',
+  ExpirationDate: '2026-04-01',
+  CustomerRef: { value: '58', name: "O'Brien & Sons Ltd" },
+  SalesTermRef: { value: '3', name: 'Net 30' },
+  Line: OPEN_INVOICE.Line,
+  TotalAmt: 1250.5,
+  TxnStatus: 'Pending',
+  CurrencyRef: { value: 'USD', name: 'United States Dollar' },
+  PrivateNote: 'Revenue Handoff estimate ref: setup-81:2026-04',
+  CustomField: [{ DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType', StringValue: 'PO-4500012345' }],
+  EmailStatus: 'NotSet',
+  TxnTaxDetail: { TotalTax: 0 },
+  MetaData: meta(T0),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** The same estimate once the April invoice (LinkedTxn Estimate 41) converted it: QuickBooks closes and links it. */
+export const CLOSED_ESTIMATE: QboEstimate = {
+  ...OPEN_ESTIMATE,
+  SyncToken: '1',
+  TxnStatus: 'Closed',
+  LinkedTxn: [{ TxnId: '131', TxnType: 'Invoice' }],
   MetaData: meta(T0, T1),
 };
 

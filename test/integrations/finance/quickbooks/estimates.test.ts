@@ -3,6 +3,11 @@ import { money } from '../../../../src/core/money.js';
 import type { EstimateDraft, FinanceSystem, InvoiceDraft } from '../../../../src/integrations/finance/port.js';
 import { createQuickBooksFinanceSystem } from '../../../../src/integrations/finance/quickbooks/adapter.js';
 import {
+  estimateDraftToQuickBooks,
+  quickbooksEstimateToCreated,
+} from '../../../../src/integrations/finance/quickbooks/estimate-draft-to-quickbooks.js';
+import { CLOSED_ESTIMATE, OPEN_ESTIMATE } from '../../../../src/integrations/finance/quickbooks/fixtures.js';
+import {
   createQuickBooksSandbox,
   type QuickBooksSandbox,
 } from '../../../../src/integrations/finance/quickbooks/sandbox/index.js';
@@ -49,6 +54,42 @@ function invoice(customerId: string, over: Partial<InvoiceDraft> = {}): InvoiceD
     ...over,
   };
 }
+
+describe('QuickBooks estimate mappers', () => {
+  it('maps an estimate draft like its invoice, dated the day it is made and expiring on the invoice’s date', () => {
+    const body = estimateDraftToQuickBooks(estimate('58'), {
+      itemRef: { value: '1', name: 'Services' },
+      salesTermRef: { value: '3', name: 'Net 30' },
+      poCustomField: { definitionId: '1', name: 'P.O. Number' },
+    });
+    expect(QBO_STRICT.EstimateCreate.safeParse(body).success).toBe(true);
+    expect(body).toMatchObject({
+      CustomerRef: { value: '58' },
+      TxnDate: '2026-05-15',
+      ExpirationDate: '2026-06-01',
+      SalesTermRef: { value: '3' },
+      PrivateNote: 'Revenue Handoff estimate ref: setup-9:c0-p2',
+      CustomField: [{ DefinitionId: '1', StringValue: 'PO-77' }],
+    });
+    expect(body.Line.map((l) => l.Amount)).toEqual([1000, 250.5]);
+    expect(() => estimateDraftToQuickBooks(estimate('58', { lines: [] }), { itemRef: { value: '1' } })).toThrow(
+      'at least one line',
+    );
+  });
+
+  it('reads an estimate: Pending is open, Closed carries the invoice that converted it', () => {
+    const ctx = { appUrl: 'https://app.qbo.intuit.com', homeCurrency: 'USD' };
+    expect(quickbooksEstimateToCreated(OPEN_ESTIMATE, ctx)).toEqual({
+      id: '41',
+      number: '1003',
+      url: 'https://app.qbo.intuit.com/app/estimate?txnId=41',
+      status: 'open',
+      total: money(125050, 'USD'),
+    });
+    expect(quickbooksEstimateToCreated(CLOSED_ESTIMATE, ctx)).toMatchObject({ status: 'closed', invoiceId: '131' });
+    expect(quickbooksEstimateToCreated({ ...OPEN_ESTIMATE, TxnStatus: 'Rejected' }, ctx).status).toBe('rejected');
+  });
+});
 
 describe('QuickBooks adapter and sandbox: estimates', () => {
   let finance: FinanceSystem;
