@@ -168,7 +168,7 @@ const IMPLEMENTED: Array<{ method: string; template: string; op?: SandboxOperati
   },
   {
     method: 'POST',
-    template: '/crm/v3/properties/{objectType}',
+    template: '/crm/v3/properties/{objectType}/batch/create',
     op: 'properties.create',
     types: [['deals'], ['companies'], ['line_items']],
   },

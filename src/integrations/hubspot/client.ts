@@ -199,6 +199,7 @@ interface PortalApis {
   taskSearch: Client['crm']['objects']['tasks']['searchApi'];
   propertyGroups: Client['crm']['properties']['groupsApi'];
   properties: Client['crm']['properties']['coreApi'];
+  propertiesBatch: Client['crm']['properties']['batchApi'];
 }
 
 const portals = new Map<string, PortalApis>();
@@ -226,6 +227,7 @@ function portalApis(basePath: string, portalId: number, budget: RateBudget): Por
     taskSearch: sdk.crm.objects.tasks.searchApi,
     propertyGroups: sdk.crm.properties.groupsApi,
     properties: sdk.crm.properties.coreApi,
+    propertiesBatch: sdk.crm.properties.batchApi,
   };
   new Client({ numberOfApiCallRetries: 0 });
   portals.set(key, apis);
@@ -523,38 +525,59 @@ export function createHubSpotCrm(options: HubSpotCrmOptions): HubSpotCrm {
     }
   }
 
-  async function createProperty(objectType: CrmObjectType, groupName: string, def: PropertyDefinition) {
-    try {
-      await call(`${objectType} property ${def.name} create`, true, () =>
-        apis.properties.create(
-          objectType,
-          {
-            name: def.name,
-            label: def.label,
-            description: def.description,
-            groupName,
-            type: def.type as PropertyCreateTypeEnum,
-            fieldType: def.fieldType as PropertyCreateFieldTypeEnum,
-            formField: def.formField,
-            ...(def.options
-              ? {
-                  options: def.options.map((o, displayOrder) => ({
-                    label: o.label,
-                    value: o.value,
-                    hidden: false,
-                    displayOrder,
-                  })),
-                }
-              : {}),
-          },
-          auth,
-        ),
+  /** The SDK's PropertyCreate for one of our definitions. */
+  function propertyCreate(groupName: string, def: PropertyDefinition) {
+    return {
+      name: def.name,
+      label: def.label,
+      description: def.description,
+      groupName,
+      type: def.type as PropertyCreateTypeEnum,
+      fieldType: def.fieldType as PropertyCreateFieldTypeEnum,
+      formField: def.formField,
+      ...(def.options
+        ? {
+            options: def.options.map((o, displayOrder) => ({
+              label: o.label,
+              value: o.value,
+              hidden: false,
+              displayOrder,
+            })),
+          }
+        : {}),
+    };
+  }
+
+  /**
+   * Creates the missing properties of one object type with batch creates (one call per 100 instead of one per
+   * property: an install then costs a handful of calls of the portal's budget). Returns the names created. A
+   * property another worker created meanwhile comes back as a batch error; whatever exists after a re-read is
+   * all we want, so only properties still missing then are an error.
+   */
+  async function createProperties(
+    objectType: CrmObjectType,
+    groupName: string,
+    defs: ReadonlyArray<PropertyDefinition>,
+  ): Promise<string[]> {
+    const created: string[] = [];
+    const failures: SdkBatchError[] = [];
+    for (const part of chunk([...defs], BATCH_LIMIT)) {
+      const response = await call(`${objectType} properties batch create`, true, () =>
+        apis.propertiesBatch.create(objectType, { inputs: part.map((d) => propertyCreate(groupName, d)) }, auth),
       );
-      return true;
-    } catch (e) {
-      if (e instanceof HubSpotError && e.kind === 'conflict') return false;
-      throw e;
+      for (const r of response.results) created.push(r.name);
+      failures.push(...errorsOf(response));
     }
+    if (failures.length > 0) {
+      const after = await call(`${objectType} properties read`, true, () =>
+        apis.properties.getAll(objectType, undefined, undefined, auth),
+      );
+      const present = new Set(after.results.map((p) => p.name));
+      if (defs.some((d) => !present.has(d.name))) {
+        throw batchFailure(`${objectType} properties batch create, portal ${portalId}`, failures);
+      }
+    }
+    return created;
   }
 
   return {
@@ -670,14 +693,11 @@ export function createHubSpotCrm(options: HubSpotCrmOptions): HubSpotCrm {
           apis.properties.getAll(objectType, undefined, undefined, auth),
         );
         const names = new Set(existing.results.map((p) => p.name));
-        // In parallel: the portal's limiter paces them, and the order of creation does not matter to HubSpot.
         const missing = defs.filter((def) => !names.has(def.name));
-        const created = await Promise.all(
-          missing.map((def) => createProperty(objectType, definitions.group.name, def)),
-        );
-        missing.forEach((def, i) => {
-          if (created[i]) result.createdProperties.push(`${objectType}/${def.name}`);
-        });
+        if (missing.length === 0) continue;
+        for (const name of await createProperties(objectType, definitions.group.name, missing)) {
+          result.createdProperties.push(`${objectType}/${name}`);
+        }
       }
       return result;
     },

@@ -329,6 +329,35 @@ describe('HubSpot CRM client: our properties', () => {
   });
 });
 
+describe('HubSpot CRM client: our properties, in few calls', () => {
+  it('creates each object type’s properties with one batch create, not one call per property', async () => {
+    const hubspot = bed.fresh();
+    const crm = bed.crm(hubspot);
+    await crm.ensurePropertyGroupAndProperties();
+    const creates = hubspot.calls.filter((c) => c.method === 'POST' && /\/crm\/v3\/properties\/[a-z_]+$/.test(c.path));
+    const batches = hubspot.calls.filter((c) => c.method === 'POST' && c.path.endsWith('/batch/create'));
+    expect(creates).toEqual([]);
+    expect(batches.map((c) => c.path)).toEqual([
+      '/crm/v3/properties/deals/batch/create',
+      '/crm/v3/properties/companies/batch/create',
+      '/crm/v3/properties/line_items/batch/create',
+    ]);
+  });
+
+  it('names a property HubSpot refuses, and still creates the others of the batch', async () => {
+    const hubspot = bed.fresh();
+    const crm = bed.crm(hubspot);
+    const good = REVENUE_HANDOFF_PROPERTIES.properties.deals?.[0];
+    if (!good) throw new Error('no deal properties');
+    const bad = { ...good, name: 'rh_broken', type: 'number' as const, fieldType: 'select' as const };
+    await expect(
+      crm.ensurePropertyGroupAndProperties({ group: REVENUE_HANDOFF_PROPERTIES.group, properties: { deals: [good, bad] } }),
+    ).rejects.toThrow(/fieldType select is not valid for type number/);
+    expect(hubspot.portalState.properties.deals.has(good.name)).toBe(true);
+    expect(hubspot.portalState.properties.deals.has('rh_broken')).toBe(false);
+  });
+});
+
 describe('HubSpot CRM client: failures', () => {
   it('maps a 4xx to an error carrying HubSpot’s message and category, without retrying', async () => {
     const hubspot = bed.fresh();

@@ -609,11 +609,32 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
         authorize(grant, 'properties.list', type);
         return json({ results: [...portal.properties[type].values()].map(publicProperty) }, 200);
       }
-      // POST /crm/v3/properties/{type}
-      if (!b && method === 'POST') {
+      // POST /crm/v3/properties/{type}/batch/create: each input as a single create would take it; the ones refused
+      // (already there, invalid) come back as errors of a 207 next to the ones created.
+      if (b === 'batch' && c === 'create' && !d && method === 'POST') {
         authorize(grant, 'properties.create', type);
-        const created = createProperty(portal, type, await readJson(request));
-        return json(publicProperty(created), 201, { location: `/crm/v3/properties/${type}/${created.name}` });
+        const body = await readJson(request);
+        if (!Array.isArray(body.inputs)) throw fail(400, 'VALIDATION_ERROR', 'A batch create needs `inputs`');
+        const results: unknown[] = [];
+        const errors: Json[] = [];
+        for (const input of body.inputs as Json[]) {
+          try {
+            results.push(publicProperty(createProperty(portal, type, input)));
+          } catch (e) {
+            if (!(e instanceof SandboxRequestError)) throw e;
+            errors.push({
+              status: 'error',
+              category: e.category,
+              message: e.message,
+              context: { name: [String(input.name)] },
+              errors: [],
+              links: {},
+            });
+          }
+        }
+        const at = iso();
+        const done: Json = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
+        return errors.length === 0 ? json(done, 201) : json({ ...done, errors, numErrors: errors.length }, 207);
       }
       // GET /crm/v3/properties/{type}/groups/{name}
       if (b === 'groups' && c && !d && method === 'GET') {
