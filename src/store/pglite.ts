@@ -1,6 +1,20 @@
-import { mkdirSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { Db } from './db.js';
+
+/** PGlite's installed version, which keys the cached empty cluster below. */
+const PGLITE_VERSION = (() => {
+  try {
+    const file = new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url);
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 type Queryable = Pick<PGlite, 'query' | 'exec'> | Transaction;
 
@@ -32,34 +46,71 @@ function wrap(q: Queryable, root: PGlite | null): Db {
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
   const inMemory = !dataDir || dataDir.startsWith('memory://');
-  if (!inMemory) mkdirSync(dataDir, { recursive: true });
-  let pg: PGlite;
-  if (!inMemory) pg = await PGlite.create(dataDir);
-  // A process that opens one in-memory database (npm start's demo) pays nothing extra for the copy below.
-  else if (inMemoryOpens++ === 0) pg = await PGlite.create();
-  else pg = await PGlite.create({ loadDataDir: await emptyCluster() });
+  if (!inMemory) {
+    mkdirSync(dataDir, { recursive: true });
+    const pg = await PGlite.create(dataDir);
+    return wrap(pg, pg);
+  }
+  const copy = await emptyClusterCopy();
+  if (copy) {
+    try {
+      const pg = await PGlite.create({ loadDataDir: copy });
+      return wrap(pg, pg);
+    } catch {
+      // A damaged copy: forget it and initialise afresh below (which writes a new one).
+      forgetEmptyCluster();
+    }
+  }
+  const pg = await PGlite.create();
+  await rememberEmptyCluster(pg);
   return wrap(pg, pg);
 }
 
-let inMemoryOpens = 0;
-let emptyClusterDump: Promise<Blob> | undefined;
-
 /**
- * A freshly initialised, empty cluster, made once per process on its second in-memory open: every further one
- * starts from a copy of it instead of running initdb again (about two thirds of PGlite's start-up; test files
- * open many).
+ * The empty cluster of an in-memory open. initdb is about four fifths of PGlite's start-up, so the first in-memory
+ * open keeps a copy of the freshly initialised cluster — in this process and on disk, under
+ * node_modules/.cache/revenue-handoff (keyed by PGlite's version) — and every later one, in this process or the
+ * next (each test file, each `npm start`), starts from that copy instead. A cache that cannot be written (a
+ * read-only install) only costs the speed-up.
  */
-function emptyCluster(): Promise<Blob> {
-  emptyClusterDump ??= (async () => {
-    const first = await PGlite.create();
-    try {
-      return await first.dumpDataDir('none');
-    } finally {
-      await first.close();
-    }
-  })();
-  emptyClusterDump.catch(() => {
-    emptyClusterDump = undefined;
-  });
-  return emptyClusterDump;
+const CLUSTER_CACHE = fileURLToPath(
+  new URL(`../../node_modules/.cache/revenue-handoff/pglite-${PGLITE_VERSION}-empty-cluster.tar`, import.meta.url),
+);
+let emptyCluster: Blob | null | undefined;
+
+async function emptyClusterCopy(): Promise<Blob | null> {
+  if (emptyCluster !== undefined) return emptyCluster;
+  try {
+    emptyCluster = new Blob([await readFile(CLUSTER_CACHE)]);
+  } catch {
+    emptyCluster = null;
+  }
+  return emptyCluster;
+}
+
+/** Where the copy lives, and a way to make this process read it again (tests of a damaged copy). */
+export const emptyClusterCache = {
+  path: CLUSTER_CACHE,
+  forgetInProcess(): void {
+    emptyCluster = undefined;
+  },
+};
+
+function forgetEmptyCluster(): void {
+  emptyCluster = null;
+  rmSync(CLUSTER_CACHE, { force: true });
+}
+
+async function rememberEmptyCluster(pg: PGlite): Promise<void> {
+  try {
+    const dump = await pg.dumpDataDir('none');
+    emptyCluster = dump;
+    mkdirSync(dirname(CLUSTER_CACHE), { recursive: true });
+    // Written aside and renamed: a reader in another process sees the whole file or none.
+    const aside = `${CLUSTER_CACHE}.${process.pid}.${randomUUID()}`;
+    await writeFile(aside, Buffer.from(await dump.arrayBuffer()));
+    await rename(aside, CLUSTER_CACHE);
+  } catch {
+    // No copy this time; the next open initialises again.
+  }
 }
