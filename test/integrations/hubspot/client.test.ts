@@ -351,7 +351,10 @@ describe('HubSpot CRM client: our properties, in few calls', () => {
     if (!good) throw new Error('no deal properties');
     const bad = { ...good, name: 'rh_broken', type: 'number' as const, fieldType: 'select' as const };
     await expect(
-      crm.ensurePropertyGroupAndProperties({ group: REVENUE_HANDOFF_PROPERTIES.group, properties: { deals: [good, bad] } }),
+      crm.ensurePropertyGroupAndProperties({
+        group: REVENUE_HANDOFF_PROPERTIES.group,
+        properties: { deals: [good, bad] },
+      }),
     ).rejects.toThrow(/fieldType select is not valid for type number/);
     expect(hubspot.portalState.properties.deals.has(good.name)).toBe(true);
     expect(hubspot.portalState.properties.deals.has('rh_broken')).toBe(false);
