@@ -8,6 +8,7 @@ import {
   type DetectedCorrection,
   diffBaseline,
   handoffFieldOf,
+  parseLineSubject,
   type SyncedBaseline,
   type VendorReading,
   valueKey,
@@ -137,6 +138,25 @@ export async function detectCorrections(
   const customer = await input.finance.findCustomer({ id: input.customerId });
   const settings = await store.installation.settings();
   const recorded: CorrectionRow[] = [];
+  // Who made a change, where the finance system keeps it: one History read per record, only for new corrections.
+  const asked = new Map<string, Promise<string | null>>();
+  const who = (change: DetectedCorrection): Promise<string | null> => {
+    if (change.by || !input.finance.whoChanged) return Promise.resolve(change.by);
+    const record =
+      change.subject === 'customer'
+        ? { kind: 'customer' as const, id: input.customerId }
+        : { kind: 'invoice' as const, id: parseLineSubject(change.subject)?.invoiceId ?? change.subject };
+    const key = `${record.kind}:${record.id}`;
+    let found = asked.get(key);
+    if (!found) {
+      found = input.finance.whoChanged(record, change.vendorUpdatedAt).catch((e: unknown) => {
+        deps.logger.warn({ err: e, record }, 'could not read who changed the record; the correction names nobody');
+        return null;
+      });
+      asked.set(key, found);
+    }
+    return found;
+  };
   for (const setup of setups) {
     const held = await fstore.held.list(setup.id);
     const ours = new Set(held.map((h) => h.financeInvoiceId).filter((id): id is string => !!id));
@@ -149,7 +169,7 @@ export async function detectCorrections(
     }
     let baseline = stored.state;
     for (const change of diffBaseline(baseline, reading)) {
-      const row = await handle(deps, settings, { setup, change, baseline, now, portalId: input.portalId });
+      const row = await handle(deps, settings, { setup, change, baseline, now, portalId: input.portalId, who });
       if (!row) continue;
       recorded.push(row);
       if (row.status === 'adopted') baseline = acceptIntoBaseline(baseline, change);
@@ -173,19 +193,23 @@ async function handle(
     baseline: SyncedBaseline;
     now: Date;
     portalId: number;
+    who: (change: DetectedCorrection) => Promise<string | null>;
   },
 ): Promise<CorrectionRow | null> {
-  const { setup, change, baseline, now, portalId } = ctx;
+  const { setup, baseline, now, portalId } = ctx;
   const cstore = correctionsStore(deps.db, portalId);
-  const rawKey = `${correctionKey(setup.id, change)}|${valueKey(change.before)}|r${baseline.revision ?? 0}`;
+  const rawKey = `${correctionKey(setup.id, ctx.change)}|${valueKey(ctx.change.before)}|r${baseline.revision ?? 0}`;
   // Invoice lines can carry descriptions of thousands of characters: a long key is stored as its digest, since the
   // unique index on it takes entries of a few kilobytes at most.
   const dedupeKey =
     rawKey.length > MAX_PLAIN_DEDUPE_KEY ? `sha256:${createHash('sha256').update(rawKey).digest('hex')}` : rawKey;
   // Seen before (a later sweep, a duplicate webhook): nothing to do.
-  if ((await cstore.corrections.bySetup(setup.id)).some((r) => r.status !== 'superseded' && sameChange(r, change))) {
+  if (
+    (await cstore.corrections.bySetup(setup.id)).some((r) => r.status !== 'superseded' && sameChange(r, ctx.change))
+  ) {
     return null;
   }
+  const change: DetectedCorrection = { ...ctx.change, by: await ctx.who(ctx.change) };
   const policy = settings.manualCorrections;
   let status: 'adopted' | 'flagged' = policy === 'adopt' ? 'adopted' : 'flagged';
   let writebackNote: string | null = null;

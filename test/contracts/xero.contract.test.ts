@@ -33,6 +33,7 @@ const EXTRA_RESPONSE_FIELDS: Record<string, string[]> = {
   Contacts: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   Invoices: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   TaxRates: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
+  HistoryRecords: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   Invoice: ['DateString', 'DueDateString'],
 };
 const OPEN_SCHEMAS = new Set(['Element']);
@@ -206,6 +207,10 @@ async function exercise(): Promise<{ calls: XeroSandboxCall[]; deliveries: unkno
   sandbox.voidInvoice(b.id);
   await xero.findInvoiceByReference(customer.id, 'rh-1');
   await xero.listInvoices({ customerId: customer.id });
+  // Who changed a contact and an invoice (manual corrections): their History.
+  sandbox.setContactTerms(customer.id, 'net_45', 'Priya Shah');
+  await xero.whoChanged?.({ kind: 'customer', id: customer.id }, null);
+  await xero.whoChanged?.({ kind: 'invoice', id: a.id }, null);
   clock = new Date('2026-03-03T09:00:00Z');
   await xero.listInvoices({ changedSince: new Date('2026-03-01T00:00:00Z') });
   // Full reads the adapter does not make but the demo does.
@@ -261,6 +266,8 @@ describe('Xero contract (sandbox and adapter against Xero’s OpenAPI spec)', ()
       'getConnections 200',
       'token 200',
       'getTaxRates 200',
+      'getContactHistory 200',
+      'getInvoiceHistory 200',
     ]) {
       expect(seen).toContain(expected);
     }

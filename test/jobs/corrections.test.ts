@@ -4,6 +4,7 @@ import type { HandlerContext } from '../../serverless/handler.js';
 import { acknowledgeCorrection } from '../../src/app/corrections.js';
 import { getHandoffView } from '../../src/app/handoff-service.js';
 import type { AppServices } from '../../src/app/services.js';
+import { correctionText } from '../../src/corrections/detect.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { acknowledgeCorrectionIn, MANUAL_CORRECTION_FACT } from '../../src/jobs/corrections.js';
 import { refreshReceivables } from '../../src/jobs/receivables.js';
@@ -357,6 +358,34 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
     ]);
   }, 60_000);
 
+  it('Xero: names who made the change, from the record’s History (one read per record, none for known changes)', async () => {
+    await policy('flag');
+    const s = await live('xero', 'Who xero');
+    const historyReads = () => h.xero.calls.filter((c) => c.operation === 'getContactHistory').length;
+    const before = historyReads();
+    h.xero.setContactTerms(s.customerId, 'net_45', 'Priya Shah');
+    h.xero.editContact(s.customerId, { email: 'payables@who.example' }, 'Priya Shah');
+    await s.refresh();
+    await s.refresh();
+    const found = await corrections(s.setupId);
+    expect(found.map((c) => [c.field, c.by])).toEqual(
+      expect.arrayContaining([
+        ['paymentTerms', 'Priya Shah'],
+        ['billingEmail', 'Priya Shah'],
+      ]),
+    );
+    expect(historyReads() - before).toBe(1);
+    const held = await financeStore(h.db, PORTAL).held.list(s.setupId);
+    const invoice = held.find((r) => r.financeInvoiceId);
+    h.xero.setInvoiceDueDate(invoice?.financeInvoiceId as string, '2026-12-31', 'Sam Okafor');
+    await s.refresh();
+    const due = (await corrections(s.setupId)).find((c) => c.field === 'invoiceDueDate');
+    expect(due?.by).toBe('Sam Okafor');
+    expect(correctionText(due as never, 'xero', due?.vendorUpdatedAt ?? new Date(), 'UTC')).toContain(
+      'changed in Xero by Sam Okafor on',
+    );
+  }, 60_000);
+
   it('an invoice due date edited in Xero is reported with the invoice number; invoices we issue later are not', async () => {
     await policy('flag');
     const s = await live('xero', 'Invoice xero');
@@ -435,7 +464,7 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       const [shown] = view.billing.corrections ?? [];
       // The sandbox's clock is the test's: the change happened on 3 Nov.
       expect(shown).toMatchObject({
-        text: 'Payment terms changed in Xero on 3 Nov: Net 30 → Net 45',
+        text: 'Payment terms changed in Xero by Jamie Rivera on 3 Nov: Net 30 → Net 45',
         status: 'flagged',
         canAcknowledge: true,
       });

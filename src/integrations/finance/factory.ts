@@ -218,6 +218,10 @@ const PORT_METHODS = [
   'findInvoiceByReference',
   'listInvoices',
   'taxSetup',
+  'whoChanged',
+  'createEstimate',
+  'findEstimateByReference',
+  'deleteEstimate',
 ] as const;
 
 /**

@@ -238,6 +238,11 @@ export interface FinanceSystem {
   customerUrl(customerId: string): string;
   /** The books' tax setup (codes and rates, US automated sales tax, rounding), read from the connected account. */
   taxSetup?(): Promise<BooksTaxSetup>;
+  /**
+   * Who last changed a customer or an invoice there at or before `at`, where the system keeps that (Xero's History;
+   * QuickBooks and Stripe do not say). null when unknown. One call; for manual corrections only.
+   */
+  whoChanged?(record: { kind: 'customer' | 'invoice'; id: string }, at: Date | null): Promise<string | null>;
   /** Systems with estimates (QuickBooks only): a held invoice shown ahead as a non-posting estimate. */
   createEstimate?(draft: EstimateDraft, idempotencyKey: string): Promise<CreatedEstimate>;
   /** The estimate we created with this reference, if any (crash recovery). */

@@ -26,8 +26,16 @@ import { invoiceDraftToXero, type XeroInvoiceSettings } from './invoice-draft-to
 import { xeroContactUrl } from './links.js';
 import { parseXeroError } from './parse-xero-error.js';
 import { paymentTermsToXero } from './payment-terms-to-xero.js';
-import type { XeroContact, XeroContacts, XeroInvoice, XeroInvoices, XeroTaxRates } from './types.js';
+import type {
+  XeroContact,
+  XeroContacts,
+  XeroHistoryRecords,
+  XeroInvoice,
+  XeroInvoices,
+  XeroTaxRates,
+} from './types.js';
 import { xeroContactToCustomer } from './xero-contact-to-customer.js';
+import { xeroChangedBy } from './xero-history.js';
 import { xeroInvoiceToCreated, xeroInvoiceToSnapshot } from './xero-invoice-to-snapshot.js';
 import { xeroTaxRatesToTaxSetup } from './xero-tax-rates-to-tax-setup.js';
 
@@ -210,6 +218,13 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
   return {
     id: 'xero',
     capabilities: options.capabilities ?? XERO_CAPABILITIES,
+
+    async whoChanged(record, at) {
+      const collection = record.kind === 'customer' ? 'Contacts' : 'Invoices';
+      if (!GUID.test(record.id)) return null;
+      const res = await call<XeroHistoryRecords>('GET', `/${collection}/${encodeURIComponent(record.id)}/History`);
+      return xeroChangedBy(res.HistoryRecords ?? [], at);
+    },
 
     async findCustomer(query) {
       if (query.id) {

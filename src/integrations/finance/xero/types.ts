@@ -27,6 +27,8 @@ export type XeroValidationError = Schemas['ValidationError'];
 export type XeroPagination = Schemas['Pagination'];
 export type XeroTaxRate = Schemas['TaxRate'];
 export type XeroTaxRates = Schemas['TaxRates'];
+export type XeroHistoryRecord = Schemas['HistoryRecord'];
+export type XeroHistoryRecords = Schemas['HistoryRecords'];
 
 /** Fields Xero puts around every Accounting API response body; the spec's schemas leave them out. */
 export interface XeroEnvelope {

@@ -26,7 +26,7 @@ export function xeroContactToCustomer(contact: XeroContact, options: { shortCode
   if (contact.DefaultCurrency) customer.currency = contact.DefaultCurrency;
   const address = xeroAddressToPostal(contact.Addresses?.find((a) => a.AddressType === 'POBOX'));
   if (address) customer.address = address;
-  // Xero reports when a contact changed (UpdatedDateUTC) but not who; the History endpoint would cost a call.
+  // Xero reports when a contact changed (UpdatedDateUTC) but not who: whoChanged reads the History for that, only when needed.
   const updatedAt = parseXeroDate(contact.UpdatedDateUTC);
   if (updatedAt) customer.updatedAt = updatedAt;
   return customer;

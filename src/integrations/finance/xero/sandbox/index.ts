@@ -36,6 +36,7 @@ import type {
   XeroCurrencyCode,
   XeroEnvelope,
   XeroError,
+  XeroHistoryRecord,
   XeroInvoice,
   XeroInvoiceStatus,
   XeroInvoices,
@@ -77,6 +78,10 @@ export interface XeroSandboxOptions {
   accountCodes?: string[];
   /** The organisations' tax rates (default: NONE "No VAT" at 0%; see fixtures XERO_UK_TAX_RATES). */
   taxRates?: XeroTaxRate[];
+  /** Who the History of a record names for changes made through the API (Xero names the connected app). */
+  appName?: string;
+  /** Who the History names for changes made by hand in the sandbox (its helpers), unless the helper says. */
+  personName?: string;
 }
 
 /** One request the sandbox answered, for assertions and the contract test. */
@@ -150,6 +155,8 @@ interface Org {
   baseCurrency: string;
   contacts: Map<string, StoredContact>;
   invoices: Map<string, StoredInvoice>;
+  /** History and notes of each contact and invoice, by lower-case id, oldest first. */
+  history: Map<string, XeroHistoryRecord[]>;
   invoiceSequence: number;
   idempotency: Map<string, Promise<{ operation: string; status: number; body: unknown }>>;
   minute: SlidingWindow;
@@ -278,6 +285,8 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
   const accountCodes = options.accountCodes ?? ['200', '260'];
   const taxRates = structuredClone(options.taxRates ?? XERO_NO_TAX_RATES);
   const latencyMs = options.latencyMs ?? 0;
+  const appName = options.appName ?? 'Revenue Handoff';
+  const personName = options.personName ?? 'Jamie Rivera';
 
   let counter = 0;
   const nextId = (prefix: string) => `${prefix}-0000-4000-8000-${hex(++counter, 12)}`;
@@ -291,6 +300,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       baseCurrency: t.baseCurrency ?? 'USD',
       contacts: new Map(),
       invoices: new Map(),
+      history: new Map(),
       invoiceSequence: 0,
       idempotency: new Map(),
       minute: new SlidingWindow(60_000, () => limits.perMinute),
@@ -479,6 +489,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       const id = nextId('c0000000');
       const stored: StoredContact = { contact: { ...c, ContactID: id, ContactStatus: 'ACTIVE' }, updatedAt: now() };
       o.contacts.set(id, stored);
+      remember(o, id, 'Created', appName);
       emit(o.tenantId, 'CONTACT', id, 'CREATE');
       out.push(renderContact(o, stored));
     }
@@ -496,6 +507,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       throw validationError([{ ...merged, ValidationErrors: errors.map((Message) => ({ Message })) }]);
     stored.contact = merged;
     stored.updatedAt = now();
+    remember(o, stored.contact.ContactID as string, 'Updated', appName);
     emit(o.tenantId, 'CONTACT', stored.contact.ContactID as string, 'UPDATE');
     return { ...envelope(), Contacts: [renderContact(o, stored)] } satisfies XeroContacts & XeroEnvelope;
   }
@@ -683,6 +695,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         continue;
       }
       o.invoices.set(r.invoice.id, r.invoice);
+      remember(o, r.invoice.id, 'Created', appName);
       emit(o.tenantId, 'INVOICE', r.invoice.id, 'CREATE');
       out.push(renderInvoice(o, r.invoice));
     }
@@ -776,6 +789,18 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
           body: postContact(o, decodeURIComponent(id), body as XeroContacts),
         };
       }
+    }
+    // GET /Contacts/{id}/History, /Invoices/{id}/History: who changed the record and when, newest first.
+    if (extra === 'History' && id && method === 'GET' && (collection === 'Contacts' || collection === 'Invoices')) {
+      const key = decodeURIComponent(id);
+      const found = collection === 'Contacts' ? findContact(o, key) : findInvoice(o, key);
+      if (!found) throw new HttpError(404, "The resource you're looking for cannot be found");
+      const records = [...(o.history.get(key.toLowerCase()) ?? [])].reverse();
+      return {
+        operation: collection === 'Contacts' ? 'getContactHistory' : 'getInvoiceHistory',
+        status: 200,
+        body: { ...envelope(), HistoryRecords: records },
+      };
     }
     if (extra === undefined && collection === 'TaxRates' && method === 'GET' && !id) {
       return { operation: 'getTaxRates', status: 200, body: { ...envelope(), TaxRates: structuredClone(taxRates) } };
@@ -1030,9 +1055,18 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     throw new Error(`no sandbox invoice ${invoiceId}`);
   }
 
-  function touch(o: Org, inv: StoredInvoice) {
+  function touch(o: Org, inv: StoredInvoice, changes: string, by: string = personName, details = '') {
     inv.updatedAt = now();
+    remember(o, inv.id, changes, by, details);
     emit(o.tenantId, 'INVOICE', inv.id, 'UPDATE');
+  }
+
+  /** Adds a line to a record's History, as Xero does on every change (API changes name the connected app). */
+  function remember(o: Org, id: string, changes: string, user: string, details = '') {
+    const key = id.toLowerCase();
+    const records = o.history.get(key) ?? [];
+    records.push({ Changes: changes, DateUTC: toXeroMsDate(now()), User: user, Details: details } as XeroHistoryRecord);
+    o.history.set(key, records);
   }
 
   function sign(body: Buffer, key = webhookKey): string {
@@ -1073,18 +1107,20 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       const o = org(tenantId);
       const id = nextId('c0000000');
       o.contacts.set(id, { contact: { ContactStatus: 'ACTIVE', ...contact, ContactID: id }, updatedAt: now() });
+      remember(o, id, 'Created', personName);
       emit(o.tenantId, 'CONTACT', id, 'CREATE');
       return id;
     },
 
     /** Changes a contact's sales payment terms, as a finance person would in Xero. */
-    setContactTerms(contactId: string, terms: PaymentTermsCode | XeroTerms): void {
+    setContactTerms(contactId: string, terms: PaymentTermsCode | XeroTerms, by = personName): void {
       for (const o of orgs.values()) {
         const stored = o.contacts.get(contactId.toLowerCase());
         if (!stored) continue;
         const sales = typeof terms === 'string' ? paymentTermsToXero(terms) : terms;
         stored.contact = { ...stored.contact, PaymentTerms: { ...stored.contact.PaymentTerms, Sales: sales } };
         stored.updatedAt = now();
+        remember(o, contactId, 'Updated', by, 'Payment terms changed');
         emit(o.tenantId, 'CONTACT', contactId, 'UPDATE');
         return;
       }
@@ -1095,6 +1131,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     editContact(
       contactId: string,
       patch: { name?: string; email?: string; address?: Omit<XeroAddress, 'AddressType'> },
+      by = personName,
     ): void {
       for (const o of orgs.values()) {
         const stored = o.contacts.get(contactId.toLowerCase());
@@ -1108,6 +1145,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         }
         stored.contact = c;
         stored.updatedAt = now();
+        remember(o, contactId, 'Updated', by);
         emit(o.tenantId, 'CONTACT', contactId, 'UPDATE');
         return;
       }
@@ -1115,10 +1153,10 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     },
 
     /** Edits an invoice's due date by hand, as a finance person would in Xero. */
-    setInvoiceDueDate(invoiceId: string, dueDate: CalendarDay): void {
+    setInvoiceDueDate(invoiceId: string, dueDate: CalendarDay, by = personName): void {
       const { o, inv } = invoiceById(invoiceId);
       inv.dueDate = dueDate;
-      touch(o, inv);
+      touch(o, inv, 'Edited', by, `Due date changed to ${dueDate}`);
     },
 
     /**
@@ -1131,6 +1169,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         reference?: string;
         line?: { index: number; description?: string; quantity?: number; unitAmount?: number; taxType?: string };
       },
+      by = personName,
     ): void {
       const { o, inv } = invoiceById(invoiceId);
       if (!['DRAFT', 'SUBMITTED', 'AUTHORISED'].includes(inv.status) || inv.payments.length > 0) {
@@ -1158,7 +1197,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         inv.lines = lines;
       }
       if (patch.reference !== undefined) inv.reference = patch.reference;
-      touch(o, inv);
+      touch(o, inv, 'Edited', by);
     },
 
     /** Approves a draft (DRAFT/SUBMITTED → AUTHORISED). */
@@ -1166,7 +1205,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       const { o, inv } = invoiceById(invoiceId);
       if (inv.status !== 'DRAFT' && inv.status !== 'SUBMITTED') throw new Error(`invoice is ${inv.status}`);
       inv.status = 'AUTHORISED';
-      touch(o, inv);
+      touch(o, inv, 'Approved', personName);
     },
 
     /** Records a payment (default: the whole amount due, today); a full payment makes the invoice PAID. */
@@ -1184,7 +1223,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         inv.status = 'PAID';
         inv.fullyPaidOn = on;
       }
-      touch(o, inv);
+      touch(o, inv, 'Paid', personName);
     },
 
     /** Voids an approved invoice without payments, or deletes a draft — what Xero allows for each. */
@@ -1194,7 +1233,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       if (inv.status === 'DRAFT' || inv.status === 'SUBMITTED') inv.status = 'DELETED';
       else if (inv.status === 'AUTHORISED') inv.status = 'VOIDED';
       else throw new Error(`invoice is ${inv.status}`);
-      touch(o, inv);
+      touch(o, inv, inv.status === 'DELETED' ? 'Deleted' : 'Voided', personName);
     },
 
     /** Moves an invoice's dates back by `days`, to make it overdue for the demo (Xero's record is unchanged). */
