@@ -75,6 +75,25 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
       [PORTAL, RENEWAL_FACT, dealId],
     );
 
+  // First: every later sweep of the file also sweeps this contract, so its clock jumps stay cheap here.
+  it('sends each reminder once, at 60 and 30 days, whatever the number of sweeps', async () => {
+    await applySettings({ createDeal: false });
+    const c = await contract({ name: 'Reminded' });
+    await sweep();
+    for (const day of [plusDays(TODAY, 29), plusDays(TODAY, 30), plusDays(TODAY, 45), plusDays(TODAY, 60)]) {
+      h.clock.now = new Date(`${day}T10:00:00Z`);
+      await sweep();
+      await sweep();
+    }
+    expect(tasks(c.dealId)).toEqual([
+      `Renewal handoff: Reminded deal renews on ${RENEWAL}`,
+      `Renewal in 60 days: Reminded deal renews on ${RENEWAL}`,
+      `Renewal in 30 days: Reminded deal renews on ${RENEWAL}`,
+    ]);
+    expect(await renewalHandoffs(c.dealId)).toHaveLength(1);
+    h.clock.now = NOW;
+  }, 180_000);
+
   it('run three times, yields one renewal handoff for the account owner, one task and one renewal deal', async () => {
     await applySettings({ createDeal: true, pipelineId: 'default', stageId: 'appointmentscheduled' });
     const c = await contract();
@@ -84,7 +103,7 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
     expect(handoffs).toHaveLength(1);
     expect(handoffs[0]?.handoff.receivingOwner).toEqual({ kind: 'user', userId: c.ownerId });
     expect(tasks(c.dealId)).toEqual([`Renewal handoff: Acme deal renews on ${RENEWAL}`]);
-    const task = h.hubspot.list('tasks')[0];
+    const task = h.hubspot.list('tasks').find((t) => h.hubspot.associated('tasks', t.id, 'deals').includes(c.dealId));
     expect(task?.properties.hubspot_owner_id).toBe(c.ownerId);
     expect(renewalDeals(c.dealId)).toHaveLength(1);
     const renewal = renewalDeals(c.dealId)[0];
@@ -164,7 +183,7 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
     // The accepted handoff now holds the new date, and its thread says where it came from.
     const store = portalStore(h.db, PORTAL);
     const accepted = (await store.handoffs.byDeal(c.dealId)).find((s) => s.handoff.templateId !== RENEWAL_TEMPLATE_ID);
-    expect((accepted?.data as { renewalDate?: string }).renewalDate).toBe(RENEWAL);
+    expect((accepted?.data as { renewalDate?: string } | undefined)?.renewalDate).toBe(RENEWAL);
     const events = await store.events.list(accepted?.handoff.id ?? '');
     const moved = events.filter((e) => e.type === 'renewal_date_changed');
     expect(moved).toHaveLength(1);
@@ -180,7 +199,7 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
     const accepted = (await portalStore(h.db, PORTAL).handoffs.byDeal(c.dealId)).find(
       (s) => s.handoff.templateId !== RENEWAL_TEMPLATE_ID,
     );
-    expect((accepted?.data as { renewalDate?: string }).renewalDate).toBe(RENEWAL);
+    expect((accepted?.data as { renewalDate?: string } | undefined)?.renewalDate).toBe(RENEWAL);
     expect(tasks(c.dealId)).toEqual([`Renewal handoff: Typo deal renews on ${RENEWAL}`]);
   }, 180_000);
 
@@ -242,23 +261,5 @@ describe.each(testDatabases())('the renewal sweep on $name', ({ open }) => {
     await sweep();
     expect(await renewalHandoffs(c.dealId)).toHaveLength(1);
     expect(tasks(c.dealId)).toHaveLength(1);
-  }, 180_000);
-
-  it('sends each reminder once, at 60 and 30 days, whatever the number of sweeps', async () => {
-    await applySettings({ createDeal: false });
-    const c = await contract({ name: 'Reminded' });
-    await sweep();
-    for (const day of [plusDays(TODAY, 29), plusDays(TODAY, 30), plusDays(TODAY, 45), plusDays(TODAY, 60)]) {
-      h.clock.now = new Date(`${day}T10:00:00Z`);
-      await sweep();
-      await sweep();
-    }
-    expect(tasks(c.dealId)).toEqual([
-      `Renewal handoff: Reminded deal renews on ${RENEWAL}`,
-      `Renewal in 60 days: Reminded deal renews on ${RENEWAL}`,
-      `Renewal in 30 days: Reminded deal renews on ${RENEWAL}`,
-    ]);
-    expect(await renewalHandoffs(c.dealId)).toHaveLength(1);
-    h.clock.now = NOW;
   }, 180_000);
 });
