@@ -145,7 +145,10 @@ export interface Harness {
  * Opens a bench on the given database. Retry sleeps are shortened 100× (recorded waits stay real).
  * @example const h = await openHarness(() => open());
  */
-export async function openHarness(open: () => Promise<Db>, options: { timeZone?: string } = {}): Promise<Harness> {
+export async function openHarness(
+  open: () => Promise<Db>,
+  options: { timeZone?: string; hubspotBudget?: { requests: number; perMs: number; maxConcurrent: number } } = {},
+): Promise<Harness> {
   const clock = { now: NOW };
   const now = () => clock.now;
   // Vendors' own clocks tick in real time from the test clock, so their per-second and per-minute windows slide.
@@ -197,6 +200,9 @@ export async function openHarness(open: () => Promise<Db>, options: { timeZone?:
     queue,
     logger,
     config: { hubspot: { clientId: 'cid', clientSecret: TEST_CLIENT_SECRET, appId: '4242', apiBaseUrl: undefined } },
+    // The HubSpot sandbox is in-process and limits nothing unless a test sets a limit; a test of our budget passes
+    // its own (the backfill's). HubSpot's per-app default here would only make every suite wait on the limiter.
+    hubspotBudget: options.hubspotBudget ?? { requests: 1_000, perMs: 1_000, maxConcurrent: 10 },
     now,
   });
   await installPortal(db, box, runtime.crmFor(PORTAL), {
