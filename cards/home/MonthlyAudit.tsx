@@ -18,6 +18,8 @@ import {
 import { format, subMonths } from 'date-fns';
 import { useState } from 'react';
 import type { MonthlyAuditView } from '../../src/api/contracts.js';
+import { correctionFieldLabel } from '../../src/core/correction-fields.js';
+import { financeSystemName } from '../../src/core/finance-systems.js';
 import { CountBarChart } from '../shared/CountBarChart.js';
 import { instant, percent } from '../shared/format.js';
 import { ErrorView, LoadingView } from '../shared/StateViews.js';
@@ -215,7 +217,7 @@ function AuditBody({ audit }: { audit: MonthlyAuditView }) {
           <CountBarChart
             testId="audit-corrections-by-field"
             category="field"
-            rows={manualCorrections.byField}
+            rows={manualCorrections.byField.map((r) => ({ ...r, key: correctionFieldLabel(r.key) }))}
             categoryLabel={S.field}
             countLabel={S.count}
             title={S.byFieldTitle}
@@ -223,7 +225,7 @@ function AuditBody({ audit }: { audit: MonthlyAuditView }) {
           <CountBarChart
             testId="audit-corrections-by-system"
             category="system"
-            rows={manualCorrections.bySystem}
+            rows={manualCorrections.bySystem.map((r) => ({ ...r, key: financeSystemName(r.key) }))}
             categoryLabel={S.system}
             countLabel={S.count}
             title={S.bySystemTitle}

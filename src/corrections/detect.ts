@@ -1,7 +1,9 @@
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
 import { paymentTermsLabel } from '../billing/payment-terms.js';
+import { type CorrectionField, correctionFieldLabel } from '../core/correction-fields.js';
 import type { CalendarDay } from '../core/dates.js';
+import { financeSystemName } from '../core/finance-systems.js';
 import { formatMoney, type Money } from '../core/money.js';
 
 /**
@@ -70,18 +72,7 @@ export interface VendorReading {
   invoices: Record<string, BaselineInvoice & { updatedAt?: Date | null; updatedBy?: string | null }>;
 }
 
-export const CORRECTION_FIELDS = [
-  'legalName',
-  'billingEmail',
-  'billingAddress',
-  'paymentTerms',
-  'invoiceTotal',
-  'invoiceIssueDate',
-  'invoiceDueDate',
-  'invoicePoNumber',
-  'invoiceLine',
-] as const;
-export type CorrectionField = (typeof CORRECTION_FIELDS)[number];
+export { CORRECTION_FIELDS, type CorrectionField, correctionFieldLabel } from '../core/correction-fields.js';
 
 export type CorrectionValue = string | BaselineAddress | Money | BaselineLine | null;
 
@@ -305,28 +296,6 @@ export function correctionKey(
   return [setupId, c.subject, c.field, valueKey(c.after), c.vendorUpdatedAt?.toISOString() ?? ''].join('|');
 }
 
-const SYSTEM_NAMES: Record<FinanceSystemName, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
-
-const FIELD_LABELS: Record<CorrectionField, string> = {
-  legalName: 'Legal name',
-  billingEmail: 'Billing email',
-  billingAddress: 'Billing address',
-  paymentTerms: 'Payment terms',
-  invoiceTotal: 'Invoice total',
-  invoiceIssueDate: 'Invoice date',
-  invoiceDueDate: 'Invoice due date',
-  invoicePoNumber: 'PO number',
-  invoiceLine: 'Invoice line',
-};
-
-/**
- * The readable name of a correction field, for the card and the monthly audit; unknown keys are returned as given.
- * @example correctionFieldLabel('invoicePoNumber') // 'PO number'
- */
-export function correctionFieldLabel(field: string): string {
-  return (FIELD_LABELS as Record<string, string>)[field] ?? field;
-}
-
 /** One line as a person reads it. @example lineText(line) // 'Support: 1 × $500.00' */
 function lineText(l: BaselineLine): string {
   const exact = Math.round(l.quantity * l.unitAmount.amount) === l.amount.amount;
@@ -371,10 +340,10 @@ export function correctionText(
   timeZone: string,
 ): string {
   const line = c.field === 'invoiceLine' && c.subject ? parseLineSubject(c.subject) : null;
-  const label = line ? `Line ${line.position}` : FIELD_LABELS[c.field];
+  const label = line ? `Line ${line.position}` : correctionFieldLabel(c.field);
   const what = c.subjectLabel ? `${label} of ${c.subjectLabel}` : label;
   const by = c.by ? ` by ${c.by}` : '';
-  return `${what} changed in ${SYSTEM_NAMES[system]}${by} on ${format(new TZDate(at.getTime(), timeZone), 'd MMM')}: ${displayValue(c.field, c.before)} → ${displayValue(c.field, c.after)}`;
+  return `${what} changed in ${financeSystemName(system)}${by} on ${format(new TZDate(at.getTime(), timeZone), 'd MMM')}: ${displayValue(c.field, c.before)} → ${displayValue(c.field, c.after)}`;
 }
 
 /** The handoff field a correction maps onto when a portal adopts it: customer fields and the PO; other invoice fields have none. */

@@ -3,6 +3,7 @@ import type { HandlerContext } from '../../serverless/handler.js';
 import { dealPipelines } from '../app/deal-context.js';
 import { type Loaded, loadDealHandoffs } from '../app/handoff-service.js';
 import type { AppServices } from '../app/services.js';
+import { financeSystemName } from '../core/finance-systems.js';
 import { gateDecision } from '../handoff/exceptions.js';
 import {
   type ConnectedFinance,
@@ -176,8 +177,6 @@ const PAYMENT_PROPERTIES = [
   'rh_aging_days_over_90',
 ];
 
-const DISPLAY: Record<FinanceSystemId, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
-
 /** Deals failing in a row before a session stops by itself. */
 const MAX_FAILURES_IN_A_ROW = 10;
 
@@ -237,7 +236,7 @@ function countingCrm(crm: HubSpotCrm, calls: CallCounter): HubSpotCrm {
 }
 
 function messageOf(e: unknown): string {
-  if (e instanceof FinanceError) return `${DISPLAY[e.system]}: ${e.vendorMessage}`;
+  if (e instanceof FinanceError) return `${financeSystemName(e.system)}: ${e.vendorMessage}`;
   return e instanceof Error ? e.message : String(e);
 }
 
@@ -560,7 +559,9 @@ export async function runBackfill(
         const by = [legalName ? `the legal name "${legalName}"` : null, email ? `the billing email ${email}` : null]
           .filter(Boolean)
           .join(' or ');
-        return { link: { status: 'not_matched', reason: `No ${DISPLAY[connection.system]} customer has ${by}` } };
+        return {
+          link: { status: 'not_matched', reason: `No ${financeSystemName(connection.system)} customer has ${by}` },
+        };
       }
       const matchedBy: MatchedBy =
         email && found.email?.trim().toLowerCase() === email.toLowerCase() ? 'email' : 'name';
@@ -575,7 +576,7 @@ export async function runBackfill(
         return {
           link: {
             status: 'not_matched',
-            reason: `${DISPLAY[connection.system]} customer "${found.legalName}" (${found.id}), matched by ${matchedBy}, is already linked to HubSpot company ${saved.linkedCompanyId}`,
+            reason: `${financeSystemName(connection.system)} customer "${found.legalName}" (${found.id}), matched by ${matchedBy}, is already linked to HubSpot company ${saved.linkedCompanyId}`,
           },
         };
       }

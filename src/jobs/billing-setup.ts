@@ -2,10 +2,11 @@ import { checkScheduledInvoicesAs } from '../billing/feasibility.js';
 import { type BillingPlan, BillingPlanSchema } from '../billing/plan.js';
 import { type BillingSchedule, BillingScheduleSchema } from '../billing/schedule-model.js';
 import { todayIn } from '../core/dates.js';
+import { financeSystemName } from '../core/finance-systems.js';
 import { SYSTEM_ACTOR } from '../handoff/actor.js';
 import { transition } from '../handoff/lifecycle.js';
 import type { FinanceRetry } from '../integrations/finance/factory.js';
-import type { CustomerDraft, FinanceCustomer, FinanceSystem, FinanceSystemId } from '../integrations/finance/port.js';
+import type { CustomerDraft, FinanceCustomer, FinanceSystem } from '../integrations/finance/port.js';
 import { financeStore, type MatchedBy } from '../store/finance-store.js';
 import { type BillingSetupRow, portalStore, type StoredHandoff } from '../store/portal-store.js';
 import {
@@ -60,8 +61,6 @@ export type BillingSetupOutcome =
   | { status: 'live'; customerId: string; invoicesCreated: number }
   | { status: 'failed'; error: FailureVerdict & { step: string } }
   | { status: 'skipped'; reason: string };
-
-const DISPLAY: Record<FinanceSystemId, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
 
 interface Customer {
   customerId: string;
@@ -378,7 +377,7 @@ async function customerStep(
   });
   if (!saved.ok) {
     throw new SetupProblem(
-      `${DISPLAY[setup.system]} customer "${found.legalName}" (${found.id}), matched by ${matchedBy}, is already linked to HubSpot company ${saved.linkedCompanyId}; one finance customer cannot bill two companies — fix the billing email or legal name, or relink in the app settings`,
+      `${financeSystemName(setup.system)} customer "${found.legalName}" (${found.id}), matched by ${matchedBy}, is already linked to HubSpot company ${saved.linkedCompanyId}; one finance customer cannot bill two companies — fix the billing email or legal name, or relink in the app settings`,
       'conflict',
     );
   }
@@ -418,7 +417,7 @@ async function writeBack(
   await store.transaction(async (tx) => {
     const fresh = await tx.handoffs.get(setup.handoffId);
     if (fresh && fresh.handoff.state === 'billing_pending') {
-      const note = `Billing is live in ${DISPLAY[setup.system]}: customer ${customer.legalName} (${customer.customerId}, matched by ${customer.matchedBy}).`;
+      const note = `Billing is live in ${financeSystemName(setup.system)}: customer ${customer.legalName} (${customer.customerId}, matched by ${customer.matchedBy}).`;
       const { handoff, event } = transition(fresh.handoff, { type: 'billing_succeeded', note }, SYSTEM_ACTOR, at);
       await tx.handoffs.update({ ...fresh, handoff });
       await tx.events.append([

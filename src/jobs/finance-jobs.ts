@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { DomainError } from '../core/errors.js';
+import { financeSystemName } from '../core/finance-systems.js';
 import { causeOf, type FinanceGateway, FinanceNotConnected } from '../integrations/finance/factory.js';
 import { FinanceError, type FinanceSystemId } from '../integrations/finance/port.js';
 import type { HubSpotCrm } from '../integrations/hubspot/client.js';
@@ -87,8 +88,6 @@ export interface FailureVerdict {
   reconnect: boolean;
 }
 
-const DISPLAY: Record<FinanceSystemId, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
-
 /**
  * Sorts a failure: a person must act (auth, validation, conflict, not found, a reconnect, our own data problems,
  * an answer we do not understand) → final; the vendor is busy or down, the shared budget is spent, or anything
@@ -105,7 +104,7 @@ export function classifyFailure(e: unknown): FailureVerdict {
     return {
       final: true,
       kind: 'reconnect_needed',
-      message: `${DISPLAY[system]} needs to be reconnected: it refused our authorisation (${reconnect.reason}). Reconnect ${DISPLAY[system]} in the app settings, then retry billing setup.`,
+      message: `${financeSystemName(system)} needs to be reconnected: it refused our authorisation (${reconnect.reason}). Reconnect ${financeSystemName(system)} in the app settings, then retry billing setup.`,
       reconnect: true,
     };
   }
@@ -117,8 +116,8 @@ export function classifyFailure(e: unknown): FailureVerdict {
     const final = !e.retryable;
     const message =
       e.kind === 'auth'
-        ? `${DISPLAY[e.system]} refused the request (${e.vendorMessage}). Reconnect ${DISPLAY[e.system]} in the app settings if this persists.`
-        : `${DISPLAY[e.system]}: ${e.vendorMessage}`;
+        ? `${financeSystemName(e.system)} refused the request (${e.vendorMessage}). Reconnect ${financeSystemName(e.system)} in the app settings if this persists.`
+        : `${financeSystemName(e.system)}: ${e.vendorMessage}`;
     return { final, kind: e.kind, message, vendorMessage: e.vendorMessage, reconnect: false };
   }
   if (e instanceof DomainError && e.code !== 'conflict') {

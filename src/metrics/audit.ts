@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { correctionFieldLabel } from '../core/correction-fields.js';
 import {
   type CalendarDay,
   endOfMonthDay,
@@ -8,6 +9,7 @@ import {
   TimeZoneSchema,
   todayIn,
 } from '../core/dates.js';
+import { financeSystemName } from '../core/finance-systems.js';
 import type { Money } from '../core/money.js';
 import { parseInput } from '../core/validate.js';
 import { invoiceAsOf } from '../receivables/history.js';
@@ -304,8 +306,14 @@ export function auditRows(audit: MonthlyAudit): Array<[string, string]> {
       String(audit.invoices.missingPastLimit),
     ],
     ['Manual corrections', String(audit.manualCorrections.total)],
-    ...audit.manualCorrections.byField.map((r): [string, string] => [`Corrected field: ${r.key}`, String(r.count)]),
-    ...audit.manualCorrections.bySystem.map((r): [string, string] => [`Corrected in: ${r.key}`, String(r.count)]),
+    ...audit.manualCorrections.byField.map((r): [string, string] => [
+      `Corrected field: ${correctionFieldLabel(r.key)}`,
+      String(r.count),
+    ]),
+    ...audit.manualCorrections.bySystem.map((r): [string, string] => [
+      `Corrected in: ${financeSystemName(r.key)}`,
+      String(r.count),
+    ]),
     ['Bad-debt post-mortems', String(audit.postMortems.total)],
     ...audit.postMortems.byTrigger.map((r): [string, string] => [`Post-mortems: ${r.key}`, String(r.count)]),
   ];

@@ -88,7 +88,10 @@ describe('MonthlyAudit on the app home page', () => {
     expect(stat(r, 'Corrections')).toBe(2);
     expect(stat(r, 'Written off')).toBe(1);
     expect(r.findByTestId(BarChart, 'audit-rejections-chart').props.data).toEqual([{ reason: 'missing_po', count: 1 }]);
-    expect(r.findByTestId(BarChart, 'audit-corrections-by-system').props.data).toEqual([{ system: 'xero', count: 2 }]);
+    expect(r.findByTestId(BarChart, 'audit-corrections-by-system').props.data).toEqual([{ system: 'Xero', count: 2 }]);
+    expect(r.findByTestId(BarChart, 'audit-corrections-by-field').props.data).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'Payment terms' })]),
+    );
     // February's end: the $1,000 invoice is overdue, 100%; March's end likewise; January: not issued yet.
     expect(r.findByTestId(LineChart, 'audit-overdue-trend').props.data).toEqual([
       { month: '2026-02', currency: 'USD', overdue: 100, dso: 30 },

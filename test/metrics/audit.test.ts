@@ -198,7 +198,9 @@ describe('monthlyAudit', () => {
     const rows = new Map(auditRows(audit));
     expect(rows.get('Handoffs rejected')).toBe('3');
     expect(rows.get('Rejected: missing_po')).toBe('2');
-    expect(rows.get('Corrected in: xero')).toBe('3');
+    expect(rows.get('Corrected in: Xero')).toBe('3');
+    expect(rows.get('Corrected field: Payment terms')).toBeDefined();
+    expect(rows.get('Corrected field: Billing email')).toBe('1');
     expect(rows.get('Invoices created > 48 h after trigger')).toBe('2');
     expect(rows.get('2026-03 USD overdue (as of 2026-03-31)')).toBe('33.3%');
     expect(rows.get('Bad-debt post-mortems')).toBe('2');

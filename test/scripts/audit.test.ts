@@ -43,7 +43,8 @@ describe('npm run audit', () => {
     const column = Math.max(...rows.map((l) => l.search(/ {2}\S+$/)));
     expect(rows.every((l) => /^\S/.test(l.slice(column + 2)))).toBe(true);
     expect(table.find((l) => l.startsWith('Handoffs rejected'))).toMatch(/ 1$/);
-    expect(table.find((l) => l.startsWith('Corrected in: xero'))).toMatch(/ 1$/);
+    expect(table.find((l) => l.startsWith('Corrected in: Xero'))).toMatch(/ 1$/);
+    expect(table.find((l) => l.startsWith('Corrected field: Payment terms'))).toMatch(/ 1$/);
     const csv = auditCsv(audit).split('\n');
     expect(csv[0]).toBe('figure,value');
     expect(csv).toContain('Month,2026-03');

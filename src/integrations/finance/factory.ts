@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import type { Logger } from 'pino';
+import { financeSystemName } from '../../core/finance-systems.js';
 import {
   type Acquired,
   acquire,
@@ -139,13 +140,11 @@ export class FinanceNotConnected extends Error {
     super(
       reason === 'not_connected'
         ? `No finance system is connected for HubSpot account ${portalId}; connect QuickBooks, Xero or Stripe in the app settings`
-        : `${DISPLAY[system ?? 'quickbooks']} needs to be reconnected in the app settings (its authorisation was refused or revoked)`,
+        : `${financeSystemName(system ?? 'quickbooks')} needs to be reconnected in the app settings (its authorisation was refused or revoked)`,
     );
     this.name = 'FinanceNotConnected';
   }
 }
-
-const DISPLAY: Record<FinanceSystemId, string> = { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' };
 
 /** A finance system bound to one portal's connection. */
 export interface ConnectedFinance {
@@ -360,7 +359,7 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
           throw new FinanceError(
             system,
             'auth',
-            `${DISPLAY[system]} refused our authorisation (${e.reason}); reconnect ${DISPLAY[system]} in the app settings`,
+            `${financeSystemName(system)} refused our authorisation (${e.reason}); reconnect ${financeSystemName(system)} in the app settings`,
             { cause: e },
           );
         }
@@ -469,7 +468,10 @@ export function createFinanceGateway(deps: FinanceGatewayDeps) {
               message: fe.vendorMessage,
               subject,
             };
-            deps.logger?.warn({ retry }, `${DISPLAY[connection.system]} ${name} failed (${fe.kind}); retrying`);
+            deps.logger?.warn(
+              { retry },
+              `${financeSystemName(connection.system)} ${name} failed (${fe.kind}); retrying`,
+            );
             options.onRetry?.(retry);
             await store.facts.append('finance_retry', subject, now(), { ...retry });
             if (wait > 0) await sleep(wait);
