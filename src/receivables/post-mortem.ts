@@ -16,9 +16,10 @@ import { joinList, plural } from './text.js';
  * credit pre-qualification and payment history, the PO rule, the exceptions approved and by whom, and the warnings
  * shown and overridden. Pure: the job gathers the facts, these functions judge and shape them.
  *
- * What a snapshot can tell: Stripe's `uncollectible` arrives as `written_off`; QuickBooks (bad-debt credit memo) and
- * Xero (credit note) write-offs only lower the balance, which the snapshot cannot tell from a payment — such an
- * invoice is caught when it passes 90 days overdue, which normally comes first.
+ * What a snapshot can tell: Stripe's `uncollectible` arrives as `written_off`, and so does a Xero invoice settled by a
+ * credit note to a bad-debt account (src/integrations/finance/xero/xero-write-offs.ts); QuickBooks (bad-debt credit
+ * memo) write-offs only lower the balance, which the snapshot cannot tell from a payment — such an invoice is caught
+ * when it passes 90 days overdue, which normally comes first.
  */
 
 export type PostMortemTrigger = 'voided' | 'written_off' | 'over_90_days';

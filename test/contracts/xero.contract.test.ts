@@ -34,6 +34,8 @@ const EXTRA_RESPONSE_FIELDS: Record<string, string[]> = {
   Invoices: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   TaxRates: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   HistoryRecords: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
+  CreditNotes: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
+  Accounts: ['Id', 'Status', 'ProviderName', 'DateTimeUTC'],
   Invoice: ['DateString', 'DueDateString'],
 };
 const OPEN_SCHEMAS = new Set(['Element']);
@@ -183,7 +185,7 @@ async function exercise(): Promise<{ calls: XeroSandboxCall[]; deliveries: unkno
   const a = await xero.createInvoice(invoice, 'k-a');
   // Tax: the organisation's rates, then an invoice with a TaxType on each line, and one naming no such rate.
   await xero.taxSetup?.();
-  await xero.createInvoice(
+  const vat = await xero.createInvoice(
     {
       ...invoice,
       reference: 'rh-vat',
@@ -205,6 +207,8 @@ async function exercise(): Promise<{ calls: XeroSandboxCall[]; deliveries: unkno
   sandbox.payInvoice(a.id, { amount: 100, on: '2026-03-05' });
   sandbox.payInvoice(a.id, { on: '2026-03-06' });
   sandbox.voidInvoice(b.id);
+  // A debt written off (credit note to Bad Debts): the next read looks up the chart and the credit note.
+  sandbox.writeOffInvoice(vat.id, { on: '2026-03-05' });
   await xero.findInvoiceByReference(customer.id, 'rh-1');
   await xero.listInvoices({ customerId: customer.id });
   // Who changed a contact and an invoice (manual corrections): their History.
@@ -267,6 +271,8 @@ describe('Xero contract (sandbox and adapter against Xero’s OpenAPI spec)', ()
       'token 200',
       'getTaxRates 200',
       'getContactHistory 200',
+      'getAccounts 200',
+      'getCreditNote 200',
       'getInvoiceHistory 200',
     ]) {
       expect(seen).toContain(expected);

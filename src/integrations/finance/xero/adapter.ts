@@ -27,8 +27,10 @@ import { xeroContactUrl } from './links.js';
 import { parseXeroError } from './parse-xero-error.js';
 import { paymentTermsToXero } from './payment-terms-to-xero.js';
 import type {
+  XeroAccounts,
   XeroContact,
   XeroContacts,
+  XeroCreditNotes,
   XeroHistoryRecords,
   XeroInvoice,
   XeroInvoices,
@@ -38,6 +40,7 @@ import { xeroContactToCustomer } from './xero-contact-to-customer.js';
 import { xeroChangedBy } from './xero-history.js';
 import { xeroInvoiceToCreated, xeroInvoiceToSnapshot } from './xero-invoice-to-snapshot.js';
 import { xeroTaxRatesToTaxSetup } from './xero-tax-rates-to-tax-setup.js';
+import { isXeroWriteOff, xeroBadDebtAccountCodes } from './xero-write-offs.js';
 
 export const XERO_API_URL = 'https://api.xero.com/api.xro/2.0';
 
@@ -215,6 +218,32 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
     }
   }
 
+  let badDebtAccounts: Promise<Set<string>> | undefined;
+
+  /**
+   * The credit notes allocated to these invoices that write bad debt off (their lines post to a bad-debt account):
+   * the chart is read once per adapter, each credit note once, and only for invoices that carry credit notes.
+   */
+  async function writeOffsAmong(invoices: ReadonlyArray<XeroInvoice>): Promise<Set<string>> {
+    const ids = new Set(
+      invoices.flatMap((i) => (i.CreditNotes ?? []).map((c) => c.CreditNoteID ?? '')).filter(Boolean),
+    );
+    const found = new Set<string>();
+    if (ids.size === 0) return found;
+    badDebtAccounts ??= call<XeroAccounts>('GET', '/Accounts').then((r) => xeroBadDebtAccountCodes(r.Accounts ?? []));
+    badDebtAccounts.catch(() => {
+      badDebtAccounts = undefined;
+    });
+    const codes = await badDebtAccounts;
+    if (codes.size === 0) return found;
+    for (const id of ids) {
+      const res = await call<XeroCreditNotes>('GET', `/CreditNotes/${encodeURIComponent(id)}`);
+      const note = res.CreditNotes?.[0];
+      if (note && isXeroWriteOff(note, codes)) found.add(id);
+    }
+    return found;
+  }
+
   return {
     id: 'xero',
     capabilities: options.capabilities ?? XERO_CAPABILITIES,
@@ -305,7 +334,8 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
         query.changedSince,
         query.customerId !== undefined,
       );
-      return invoices.map((inv) => xeroInvoiceToSnapshot(inv, links));
+      const writeOffs = await writeOffsAmong(invoices);
+      return invoices.map((inv) => xeroInvoiceToSnapshot(inv, { ...links, writeOffs }));
     },
 
     customerUrl(customerId: string) {

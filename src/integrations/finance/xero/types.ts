@@ -28,6 +28,10 @@ export type XeroPagination = Schemas['Pagination'];
 export type XeroTaxRate = Schemas['TaxRate'];
 export type XeroTaxRates = Schemas['TaxRates'];
 export type XeroHistoryRecord = Schemas['HistoryRecord'];
+export type XeroCreditNote = Schemas['CreditNote'];
+export type XeroCreditNotes = Schemas['CreditNotes'];
+export type XeroAccount = Schemas['Account'];
+export type XeroAccounts = Schemas['Accounts'];
 export type XeroHistoryRecords = Schemas['HistoryRecords'];
 
 /** Fields Xero puts around every Accounting API response body; the spec's schemas leave them out. */

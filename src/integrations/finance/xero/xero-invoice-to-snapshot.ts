@@ -1,7 +1,7 @@
 /**
  * A Xero sales invoice → our InvoiceSnapshot / CreatedInvoice. Status: DRAFT → draft; SUBMITTED (awaiting
- * approval) and AUTHORISED → open; PAID → paid; VOIDED and DELETED → void. Xero has no written-off status (a write-off
- * is a credit note, which lowers AmountDue). Amounts are read exactly (see amounts.ts).
+ * approval) and AUTHORISED → open; PAID → paid, or written_off when a bad-debt credit note settled it (Xero has no
+ * written-off status; see xero-write-offs.ts); VOIDED and DELETED → void. Amounts are read exactly (see amounts.ts).
  */
 import { maxDay } from '../../../core/dates.js';
 import { currencyExponent, type Money } from '../../../core/money.js';
@@ -70,7 +70,10 @@ function lineOf(l: XeroLineItem, currency: string): InvoiceLineSnapshot {
  * `LineItems`, which Xero sends on paged and single reads but not with `summaryOnly=true` (then no lines are read).
  * @example xeroInvoiceToSnapshot(invoice).status // 'open' for an AUTHORISED invoice
  */
-export function xeroInvoiceToSnapshot(invoice: XeroInvoice, options: { shortCode?: string } = {}): InvoiceSnapshot {
+export function xeroInvoiceToSnapshot(
+  invoice: XeroInvoice,
+  options: { shortCode?: string; writeOffs?: ReadonlySet<string> } = {},
+): InvoiceSnapshot {
   const id = required(invoice.InvoiceID, 'an InvoiceID');
   const currency = required(invoice.CurrencyCode, `a currency (invoice ${id})`);
   const issueDate = required(xeroDay(invoice.Date, (invoice as { DateString?: string }).DateString), `a date (${id})`);
@@ -103,6 +106,12 @@ export function xeroInvoiceToSnapshot(invoice: XeroInvoice, options: { shortCode
     if (on && amount.amount > 0 && p.Status !== 'DELETED') payments.push({ on, amount });
   }
   if (payments.length > 0) snapshot.payments = payments;
+  // Settled by a bad-debt credit note (see xero-write-offs.ts): written off, not paid.
+  const writtenOff = (invoice.CreditNotes ?? []).some((c) => c.CreditNoteID && options.writeOffs?.has(c.CreditNoteID));
+  if (writtenOff && snapshot.status === 'paid') {
+    snapshot.status = 'written_off';
+    delete snapshot.paidOn;
+  }
   return snapshot;
 }
 

@@ -76,6 +76,8 @@ export interface XeroSandboxOptions {
   refreshGraceMs?: number;
   /** The chart's revenue account codes lines may use. */
   accountCodes?: string[];
+  /** The expense account a write-off's credit note goes to (in the chart as "Bad Debts"). */
+  badDebtAccountCode?: string;
   /** The organisations' tax rates (default: NONE "No VAT" at 0%; see fixtures XERO_UK_TAX_RATES). */
   taxRates?: XeroTaxRate[];
   /** Who the History of a record names for changes made through the API (Xero names the connected app). */
@@ -130,6 +132,16 @@ interface StoredPayment {
   amount: bigint;
 }
 
+/** A sales credit note allocated to one invoice (how Xero records credits and bad-debt write-offs). */
+interface StoredCredit {
+  id: string;
+  number: string;
+  on: CalendarDay;
+  amount: bigint;
+  accountCode: string;
+  description: string;
+}
+
 interface StoredInvoice {
   id: string;
   tenantId: string;
@@ -143,6 +155,7 @@ interface StoredInvoice {
   lineAmountTypes: NonNullable<XeroInvoice['LineAmountTypes']>;
   lines: StoredLine[];
   payments: StoredPayment[];
+  credits: StoredCredit[];
   fullyPaidOn?: CalendarDay;
   updatedAt: Date;
   url?: string;
@@ -283,6 +296,12 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
   const webhookKey = options.webhookKey ?? 'xero-sandbox-webhook-key';
   const accessToken = options.accessToken ?? 'xero-sandbox-access-token';
   const accountCodes = options.accountCodes ?? ['200', '260'];
+  const badDebtAccountCode = options.badDebtAccountCode ?? '480';
+  /** The chart of accounts GET /Accounts answers: the revenue codes lines may use and the bad-debt expense account. */
+  const chart = [
+    ...accountCodes.map((Code, i) => ({ Code, Name: i === 0 ? 'Sales' : `Other Revenue ${Code}`, Type: 'REVENUE' })),
+    { Code: badDebtAccountCode, Name: 'Bad Debts', Type: 'EXPENSE' },
+  ];
   const taxRates = structuredClone(options.taxRates ?? XERO_NO_TAX_RATES);
   const latencyMs = options.latencyMs ?? 0;
   const appName = options.appName ?? 'Revenue Handoff';
@@ -366,12 +385,38 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     return unscaled(value, currencyExponent(currency));
   }
 
+  /** A sales credit note as GET /CreditNotes/{id} answers it: fully allocated to its invoice. */
+  function renderCreditNote(o: Org, inv: StoredInvoice, c: StoredCredit) {
+    const contact = o.contacts.get(inv.contactId);
+    const amount = money(c.amount, inv.currency);
+    return {
+      Type: 'ACCRECCREDIT' as const,
+      CreditNoteID: c.id,
+      CreditNoteNumber: c.number,
+      Contact: { ContactID: inv.contactId, Name: contact?.contact.Name ?? '' },
+      Date: toXeroMsDate(parseDay(c.on)),
+      Status: 'PAID' as const,
+      LineAmountTypes: 'NoTax' as const,
+      LineItems: [
+        { Description: c.description, Quantity: 1, UnitAmount: amount, AccountCode: c.accountCode, LineAmount: amount },
+      ],
+      SubTotal: amount,
+      TotalTax: 0,
+      Total: amount,
+      CurrencyCode: inv.currency as XeroCurrencyCode,
+      RemainingCredit: 0,
+      AppliedAmount: amount,
+      UpdatedDateUTC: toXeroMsDate(inv.updatedAt),
+    };
+  }
+
   function renderInvoice(o: Org, inv: StoredInvoice, summary = false) {
     const contact = o.contacts.get(inv.contactId);
     const totalTax = inv.lines.reduce((s, l) => s + (l.tax ?? 0n), 0n);
     const total = linesTotal(inv);
     const subTotal = total - totalTax;
     const paid = inv.payments.reduce((s, p) => s + p.amount, 0n);
+    const credited = inv.credits.reduce((s, c) => s + c.amount, 0n);
     const voided = inv.status === 'VOIDED' || inv.status === 'DELETED';
     const body: XeroInvoice & { DateString: string; DueDateString?: string } = {
       Type: 'ACCREC',
@@ -388,12 +433,20 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
           HasValidationErrors: false,
         }),
       ),
-      CreditNotes: [],
+      CreditNotes: inv.credits.map((c) => ({
+        CreditNoteID: c.id,
+        CreditNoteNumber: c.number,
+        Date: toXeroMsDate(parseDay(c.on)),
+        Total: money(c.amount, inv.currency),
+        AppliedAmount: money(c.amount, inv.currency),
+        HasErrors: false,
+        LineItems: [],
+      })),
       Prepayments: [],
       Overpayments: [],
-      AmountDue: money(voided ? 0n : total - paid, inv.currency),
+      AmountDue: money(voided ? 0n : total - paid - credited, inv.currency),
       AmountPaid: money(paid, inv.currency),
-      AmountCredited: 0,
+      AmountCredited: money(credited, inv.currency),
       CurrencyRate: 1,
       IsDiscounted: false,
       HasAttachments: false,
@@ -673,6 +726,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       lineAmountTypes,
       lines,
       payments: [],
+      credits: [],
       updatedAt: now(),
     };
     if (raw.Reference !== undefined) invoice.reference = raw.Reference;
@@ -789,6 +843,23 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
           body: postContact(o, decodeURIComponent(id), body as XeroContacts),
         };
       }
+    }
+    if (extra === undefined && collection === 'Accounts' && method === 'GET' && !id) {
+      return { operation: 'getAccounts', status: 200, body: { ...envelope(), Accounts: structuredClone(chart) } };
+    }
+    if (extra === undefined && collection === 'CreditNotes' && method === 'GET' && id) {
+      const key = decodeURIComponent(id).toLowerCase();
+      for (const inv of o.invoices.values()) {
+        const credit = inv.credits.find((c) => c.id === key);
+        if (credit) {
+          return {
+            operation: 'getCreditNote',
+            status: 200,
+            body: { ...envelope(), CreditNotes: [renderCreditNote(o, inv, credit)] },
+          };
+        }
+      }
+      throw new HttpError(404, "The resource you're looking for cannot be found");
     }
     // GET /Contacts/{id}/History, /Invoices/{id}/History: who changed the record and when, newest first.
     if (extra === 'History' && id && method === 'GET' && (collection === 'Contacts' || collection === 'Invoices')) {
@@ -1055,6 +1126,43 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     throw new Error(`no sandbox invoice ${invoiceId}`);
   }
 
+  /**
+   * Credits an approved invoice by hand with a sales credit note allocated to it (default: the whole amount due,
+   * to the first revenue account); a credit that settles it makes the invoice PAID, as in Xero.
+   */
+  function creditInvoice(
+    invoiceId: string,
+    credit: { amount?: number; on?: CalendarDay; accountCode?: string; description?: string } = {},
+    by = personName,
+  ): string {
+    const { o, inv } = invoiceById(invoiceId);
+    if (inv.status !== 'AUTHORISED')
+      throw new Error(`Xero allocates credit notes to AUTHORISED invoices only (${inv.status})`);
+    const exp = currencyExponent(inv.currency);
+    const due =
+      linesTotal(inv) -
+      inv.payments.reduce((s, p) => s + p.amount, 0n) -
+      inv.credits.reduce((s, c) => s + c.amount, 0n);
+    const amount = credit.amount === undefined ? due : scaled(credit.amount, exp);
+    if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot credit ${credit.amount} of ${due}`);
+    const on = credit.on ?? formatDay(now());
+    const id = nextId('cc000000');
+    inv.credits.push({
+      id,
+      number: `CN-${String(inv.credits.length + 1).padStart(4, '0')}-${inv.number}`,
+      on,
+      amount,
+      accountCode: credit.accountCode ?? accountCodes[0] ?? '200',
+      description: credit.description ?? 'Credit',
+    });
+    if (amount === due) {
+      inv.status = 'PAID';
+      inv.fullyPaidOn = on;
+    }
+    touch(o, inv, 'Credit Note Applied', by);
+    return id;
+  }
+
   function touch(o: Org, inv: StoredInvoice, changes: string, by: string = personName, details = '') {
     inv.updatedAt = now();
     remember(o, inv.id, changes, by, details);
@@ -1214,7 +1322,10 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       if (inv.status !== 'AUTHORISED')
         throw new Error(`Xero takes payments on AUTHORISED invoices only (${inv.status})`);
       const exp = currencyExponent(inv.currency);
-      const due = linesTotal(inv) - inv.payments.reduce((s, p) => s + p.amount, 0n);
+      const due =
+        linesTotal(inv) -
+        inv.payments.reduce((s, p) => s + p.amount, 0n) -
+        inv.credits.reduce((s, c) => s + c.amount, 0n);
       const amount = payment.amount === undefined ? due : scaled(payment.amount, exp);
       if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot pay ${payment.amount} of ${due}`);
       const on = payment.on ?? formatDay(now());
@@ -1224,6 +1335,21 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         inv.fullyPaidOn = on;
       }
       touch(o, inv, 'Paid', personName);
+    },
+
+    creditInvoice,
+
+    /** Writes off what is left of an invoice as bad debt, as a bookkeeper does in Xero: a credit note to Bad Debts. */
+    writeOffInvoice(invoiceId: string, options: { on?: CalendarDay; by?: string } = {}): string {
+      return creditInvoice(
+        invoiceId,
+        {
+          accountCode: badDebtAccountCode,
+          description: 'Bad debt written off',
+          ...(options.on ? { on: options.on } : {}),
+        },
+        options.by,
+      );
     },
 
     /** Voids an approved invoice without payments, or deletes a draft — what Xero allows for each. */

@@ -1,0 +1,56 @@
+import { describe, expect, it } from '@jest/globals';
+import { xeroInvoiceToSnapshot } from '../../../../src/integrations/finance/xero/xero-invoice-to-snapshot.js';
+import { isXeroWriteOff, xeroBadDebtAccountCodes } from '../../../../src/integrations/finance/xero/xero-write-offs.js';
+
+describe('Xero bad-debt write-offs', () => {
+  it('finds the chart’s bad-debt accounts by name, active only', () => {
+    const codes = xeroBadDebtAccountCodes([
+      { Code: '200', Name: 'Sales', Type: 'REVENUE' },
+      { Code: '480', Name: 'Bad Debts', Type: 'EXPENSE' },
+      { Code: '481', Name: 'Bad-debt expense', Type: 'EXPENSE' },
+      { Code: '482', Name: 'Old bad debts', Type: 'EXPENSE', Status: 'ARCHIVED' },
+    ]);
+    expect([...codes].sort()).toEqual(['480', '481']);
+  });
+
+  it('counts a credit note as a write-off only when all its lines post to a bad-debt account', () => {
+    const codes = new Set(['480']);
+    expect(isXeroWriteOff({ LineItems: [{ AccountCode: '480', LineAmount: 500 }] }, codes)).toBe(true);
+    expect(isXeroWriteOff({ LineItems: [{ AccountCode: '200', LineAmount: 500 }] }, codes)).toBe(false);
+    expect(
+      isXeroWriteOff(
+        {
+          LineItems: [
+            { AccountCode: '480', LineAmount: 500 },
+            { AccountCode: '200', LineAmount: 100 },
+          ],
+        },
+        codes,
+      ),
+    ).toBe(false);
+    expect(isXeroWriteOff({ LineItems: [] }, codes)).toBe(false);
+  });
+
+  it('maps an invoice settled by a write-off to written_off, without a paid date', () => {
+    const invoice = {
+      InvoiceID: 'inv-1',
+      InvoiceNumber: 'INV-1',
+      Contact: { ContactID: 'c-1' },
+      CurrencyCode: 'USD' as const,
+      Date: '/Date(1772323200000+0000)/',
+      DueDate: '/Date(1774915200000+0000)/',
+      Status: 'PAID' as const,
+      Total: 500,
+      AmountDue: 0,
+      AmountCredited: 500,
+      FullyPaidOnDate: '/Date(1777507200000+0000)/',
+      CreditNotes: [{ CreditNoteID: 'cn-1', AppliedAmount: 500 }],
+    };
+    expect(xeroInvoiceToSnapshot(invoice, { writeOffs: new Set(['cn-1']) })).toMatchObject({
+      status: 'written_off',
+      amountDue: { amount: 0, currency: 'USD' },
+    });
+    expect(xeroInvoiceToSnapshot(invoice, { writeOffs: new Set(['cn-1']) }).paidOn).toBeUndefined();
+    expect(xeroInvoiceToSnapshot(invoice, { writeOffs: new Set() }).status).toBe('paid');
+  });
+});
