@@ -28,7 +28,7 @@ import {
 import { quickbooksTaxToTaxSetup } from './quickbooks-tax-to-tax-setup.js';
 import { quickbooksTermToPaymentTerms } from './quickbooks-term-to-payment-terms.js';
 import { QBO_LENIENT } from './schemas.js';
-import type { QboCustomer, QboDeletedEntity, QboInvoice, QboPayment, QboRef, QboTerm } from './types.js';
+import type { QboCreditMemo, QboCustomer, QboDeletedEntity, QboInvoice, QboPayment, QboRef, QboTerm } from './types.js';
 
 export interface QuickBooksFinanceSystemOptions extends QuickBooksClientOptions {
   /** The QuickBooks web app for deep links; derived from baseUrl (sandbox API → sandbox app) when left out. */
@@ -177,6 +177,21 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     return client.queryAll('Payment', where);
   }
 
+  /**
+   * The credit memos the payments apply to invoices, so that a bad-debt write-off is not read as a payment: one
+   * paged query per customer whose payments link a credit memo (none when no payment does).
+   */
+  async function creditMemosApplied(payments: readonly QboPayment[]): Promise<QboCreditMemo[]> {
+    const customers = new Set<string>();
+    for (const p of payments) {
+      if (p.Line.some((l) => l.LinkedTxn.some((t) => t.TxnType === 'CreditMemo'))) customers.add(p.CustomerRef.value);
+    }
+    const lists = await Promise.all(
+      [...customers].map((id) => client.queryAll('CreditMemo', [qboEquals('CustomerRef', id)])),
+    );
+    return lists.flat();
+  }
+
   function snapshots(invoices: QboInvoice[], ctx: InvoiceSnapshotContext): InvoiceSnapshot[] {
     return invoices.map((inv) => {
       const snap = quickbooksInvoiceToSnapshot(inv, ctx);
@@ -196,7 +211,8 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
   async function listByQuery(where: string[], paymentsComplete: boolean): Promise<InvoiceSnapshot[]> {
     const [invoices, payments] = await Promise.all([client.queryAll('Invoice', where), paymentsWhere(where)]);
-    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete });
+    const creditMemos = await creditMemosApplied(payments);
+    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete, creditMemos });
   }
 
   async function listByCdc(changedSince: Date): Promise<InvoiceSnapshot[] | null> {
@@ -220,7 +236,8 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     }
     if (objects >= CDC_MAX_OBJECTS) return null;
     // Payments changed in the window are not all of an invoice's payments: paidOn yes, the payment list no.
-    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete: false });
+    const creditMemos = await creditMemosApplied(payments);
+    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete: false, creditMemos });
   }
 
   const system: FinanceSystem = {

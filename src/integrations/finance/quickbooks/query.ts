@@ -10,6 +10,7 @@ export type QboQueryEntity =
   | 'Invoice'
   | 'Estimate'
   | 'Payment'
+  | 'CreditMemo'
   | 'TaxCode'
   | 'TaxRate'
   | 'CompanyInfo'

@@ -3,7 +3,7 @@ import { currencyExponent, type Money } from '../../../core/money.js';
 import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
-import type { QboInvoice, QboPayment } from './types.js';
+import type { QboCreditMemo, QboInvoice, QboPayment } from './types.js';
 
 export interface InvoiceSnapshotContext {
   /** The company's home currency: QuickBooks leaves CurrencyRef out in single-currency companies. */
@@ -13,6 +13,12 @@ export interface InvoiceSnapshotContext {
   payments?: readonly QboPayment[];
   /** True when `payments` holds every payment of the invoice's customer, so the payment list is the whole story. */
   paymentsComplete?: boolean;
+  /**
+   * The credit memos that `payments` apply (any customer's; the adapter reads them only when a payment links one):
+   * they tell a bad-debt write-off from an ordinary credit (`isBadDebtCreditMemo`). A linked credit memo missing
+   * from this list counts as an ordinary credit, as before.
+   */
+  creditMemos?: readonly QboCreditMemo[];
   /** The sales-form custom field we write the PO number to; without it the PO is the `PO: …` line of CustomerMemo. */
   poCustomField?: { definitionId: string; name?: string };
 }
@@ -33,22 +39,80 @@ export function isVoidedQuickBooksInvoice(invoice: QboInvoice): boolean {
   return invoice.TotalAmt === 0 && invoice.Balance === 0 && /^\s*Voided/i.test(invoice.PrivateNote ?? '');
 }
 
-function statusOf(invoice: QboInvoice): InvoiceSnapshot['status'] {
+function statusOf(invoice: QboInvoice, closedBy: Settlements['closedBy'] = null): InvoiceSnapshot['status'] {
   if (isVoidedQuickBooksInvoice(invoice)) return 'void';
-  // Invoices post on create (no drafts), so anything not voided is open until its Balance reaches 0.
-  return invoice.Balance === 0 ? 'paid' : 'open';
+  // Invoices post on create (no drafts), so anything not voided is open until its Balance reaches 0; a balance
+  // brought to 0 by a bad-debt credit memo is written off rather than paid.
+  if (invoice.Balance !== 0) return 'open';
+  return closedBy === 'write_off' ? 'written_off' : 'paid';
 }
 
-function paymentsOf(invoice: QboInvoice, currency: string, payments: readonly QboPayment[]): InvoicePayment[] {
+/** The one rule: an item whose name says bad debt (`Bad debt`, `Bad Debts`, `Bad-debt write-off`, `BadDebt`). */
+const BAD_DEBT = /bad[\s_-]*debt/i;
+
+/**
+ * Whether a credit memo writes off bad debt rather than credits the customer (refund, price correction, goodwill).
+ * QuickBooks has no write-off flag: Intuit's documented way is a credit memo on a non-inventory item (e.g. "Bad
+ * debt") booked to a "Bad debts" expense account, applied to the invoice with Receive Payment. A credit memo is a
+ * write-off when any of its item lines names bad debt in the item's name (`ItemRef.name`, case-insensitive). The
+ * item's account is not read (that would cost an Item read per item): an item named otherwise but booked to a bad
+ * debts account reads as an ordinary credit.
+ * @example isBadDebtCreditMemo({ ...memo, Line: [{ DetailType: 'SalesItemLineDetail', Amount: 500, SalesItemLineDetail: { ItemRef: { value: '9', name: 'Bad debt' } } }] }) // true
+ */
+export function isBadDebtCreditMemo(memo: Pick<QboCreditMemo, 'Line'>): boolean {
+  return memo.Line.some(
+    (l) => l.DetailType === 'SalesItemLineDetail' && BAD_DEBT.test(l.SalesItemLineDetail.ItemRef.name ?? ''),
+  );
+}
+
+/** Amounts in a payment as exact integers of the currency's minor unit. */
+function minor(n: number, currency: string): number {
+  return qboToMoney(n, currency).amount;
+}
+
+interface Settlements {
+  /** Real payments (cash, cheques, ordinary credits), oldest first. */
+  payments: InvoicePayment[];
+  /** What the latest settlement of the invoice was (by TxnDate, then payment order): it decides paid vs written off. */
+  closedBy: 'payment' | 'write_off' | null;
+}
+
+/**
+ * What the customer's payments did to an invoice: real payments (cash, cheques, ordinary credits) and the amount
+ * written off as bad debt. A Payment that applies credit memos lists them as lines of their own (TxnType
+ * 'CreditMemo', often with TotalAmt 0); the bad-debt credit of a payment is set against its invoice lines in order,
+ * and what remains of an invoice line is a payment as before.
+ */
+function settlementsOf(
+  invoice: QboInvoice,
+  currency: string,
+  payments: readonly QboPayment[],
+  creditMemos: readonly QboCreditMemo[],
+): Settlements {
+  const badDebt = new Set(creditMemos.filter(isBadDebtCreditMemo).map((m) => m.Id));
   const out: InvoicePayment[] = [];
+  let latest: { on: string; kind: 'payment' | 'write_off' } | null = null;
   for (const p of payments) {
+    let badDebtCredit = 0;
     for (const l of p.Line) {
-      if (l.Amount > 0 && l.LinkedTxn.some((t) => t.TxnType === 'Invoice' && t.TxnId === invoice.Id)) {
-        out.push({ on: p.TxnDate, amount: qboToMoney(l.Amount, currency) });
+      if (l.Amount > 0 && l.LinkedTxn.some((t) => t.TxnType === 'CreditMemo' && badDebt.has(t.TxnId))) {
+        badDebtCredit += minor(l.Amount, currency);
       }
     }
+    for (const l of p.Line) {
+      if (!(l.Amount > 0 && l.LinkedTxn.some((t) => t.TxnType === 'Invoice'))) continue;
+      const amount = minor(l.Amount, currency);
+      const off = Math.min(badDebtCredit, amount);
+      badDebtCredit -= off;
+      if (!l.LinkedTxn.some((t) => t.TxnType === 'Invoice' && t.TxnId === invoice.Id)) continue;
+      if (amount > off) out.push({ on: p.TxnDate, amount: { amount: amount - off, currency } });
+      if (!latest || p.TxnDate >= latest.on) latest = { on: p.TxnDate, kind: off > 0 ? 'write_off' : 'payment' };
+    }
   }
-  return out.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0));
+  return {
+    payments: out.sort((a, b) => (a.on < b.on ? -1 : a.on > b.on ? 1 : 0)),
+    closedBy: latest?.kind ?? null,
+  };
 }
 
 /**
@@ -97,21 +161,24 @@ function linesOf(invoice: QboInvoice, currency: string): InvoiceLineSnapshot[] {
 }
 
 /**
- * A QuickBooks Invoice → our invoice snapshot: voided → `void`; Balance 0 → `paid`; otherwise `open` with
- * amountDue = Balance (partly paid when Balance < TotalAmt). Payments linked to the invoice give `payments` (when
- * the list is complete) and `paidOn` (the last one, for a paid invoice). A due date before the invoice date, which
+ * A QuickBooks Invoice → our invoice snapshot: voided → `void`; Balance 0 → `paid`, or `written_off` when a
+ * bad-debt credit memo (`isBadDebtCreditMemo`) was its last settlement (amountDue 0, no paidOn); otherwise `open` with
+ * amountDue = Balance (partly paid or partly written off when Balance < TotalAmt). Payments linked to the invoice
+ * give `payments` (when the list is complete; a write-off is not a payment) and `paidOn` (the last one, for a paid
+ * invoice). A due date before the invoice date, which
  * people can type in QuickBooks, is read as due on the invoice date. The PO number is read where we write it
  * (`quickbooksPoNumber`) and the lines are the sales-item lines in order (a voided invoice has none to compare).
  * @example quickbooksInvoiceToSnapshot(invoice, { homeCurrency: 'USD', appUrl: 'https://app.qbo.intuit.com' })
  */
 export function quickbooksInvoiceToSnapshot(invoice: QboInvoice, ctx: InvoiceSnapshotContext): InvoiceSnapshot {
   const currency = invoice.CurrencyRef?.value ?? ctx.homeCurrency;
-  const status = statusOf(invoice);
+  const settled = settlementsOf(invoice, currency, ctx.payments ?? [], ctx.creditMemos ?? []);
+  const status = statusOf(invoice, settled.closedBy);
   const total = qboToMoney(invoice.TotalAmt, currency);
   const amountDue = status === 'open' ? qboToMoney(invoice.Balance, currency) : { amount: 0, currency };
   const issueDate = invoice.TxnDate;
   const due = invoice.DueDate ?? issueDate;
-  const payments = paymentsOf(invoice, currency, ctx.payments ?? []);
+  const payments = settled.payments;
   const last = payments.at(-1);
   return {
     id: invoice.Id,

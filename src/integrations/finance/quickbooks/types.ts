@@ -1,6 +1,6 @@
 /**
  * QuickBooks Online (Accounting API v3, minorversion 75) payloads that this adapter reads and writes, modelled on
- * Intuit's API reference (entities Customer, Term, Invoice, Payment; query, CDC, fault bodies; webhooks in the
+ * Intuit's API reference (entities Customer, Term, Invoice, Payment, CreditMemo; query, CDC, fault bodies; webhooks in the
  * CloudEvents and legacy shapes; OAuth 2.0 token responses). Intuit publishes no machine-readable spec, so these
  * types are the reference: fixtures.ts, the sandbox and the zod mirrors in schemas.ts are all checked against them,
  * and a misspelt field name fails to compile.
@@ -421,6 +421,32 @@ export interface QboPayment {
   sparse?: boolean;
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// CreditMemo
+
+/**
+ * A credit memo: credit owed to the customer, applied to an invoice through a Payment whose lines link both
+ * (TxnType 'Invoice' and 'CreditMemo'). Writing off bad debt is a credit memo on a "Bad debt" item applied this way.
+ */
+export interface QboCreditMemo {
+  Id: string;
+  SyncToken: string;
+  DocNumber?: string;
+  TxnDate: string;
+  CustomerRef: QboRef;
+  Line: QboInvoiceLine[];
+  TotalAmt: number;
+  /** What has not been applied yet (equal to RemainingCredit). */
+  Balance?: number;
+  RemainingCredit?: number;
+  CurrencyRef?: QboRef;
+  PrivateNote?: string;
+  CustomerMemo?: QboMemoRef;
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
 /** What CDC returns for an entity deleted since `changedSince`. */
 export interface QboDeletedEntity {
   Id: string;
@@ -466,6 +492,7 @@ export interface QboQueryResponse {
     Invoice?: QboInvoice[];
     Estimate?: QboEstimate[];
     Payment?: QboPayment[];
+    CreditMemo?: QboCreditMemo[];
     TaxCode?: QboTaxCode[];
     TaxRate?: QboTaxRate[];
     CompanyInfo?: QboCompanyInfo[];

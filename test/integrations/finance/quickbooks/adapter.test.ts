@@ -534,6 +534,81 @@ describe('QuickBooks adapter: listing invoices', () => {
   }, 30_000);
 });
 
+describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" item, applied by Receive Payment)', () => {
+  let finance: FinanceSystem;
+  let a: string;
+  beforeEach(async () => {
+    finance = setup();
+    a = (await finance.createCustomer(customer, 'ca')).id;
+  });
+  const byId = async (id: string) => (await finance.listInvoices({ customerId: a })).find((s) => s.id === id);
+  const queries = () => qbo.calls.filter((c) => c.route === 'GET query').map((c) => c.params.query ?? '');
+
+  it('an invoice written off reads written_off with nothing due, and the write-off is not a payment', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.pay(inv.id, { amount: 200, on: '2026-03-10' });
+    qbo.writeOff(inv.id, { on: '2026-03-20' });
+    const snap = await byId(inv.id);
+    expect(snap).toMatchObject({ status: 'written_off', amountDue: money(0, 'USD'), total: money(125050, 'USD') });
+    expect(snap?.paidOn).toBeUndefined();
+    // Only the real payment is in the customer's payment history.
+    expect(snap?.payments).toEqual([{ on: '2026-03-10', amount: money(20000, 'USD') }]);
+    expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
+  it('a write-off of an invoice nobody paid has no payment history at all; any item named bad debt counts', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.writeOff(inv.id, { itemName: 'BAD DEBTS write-off', on: '2026-03-20' });
+    const snap = await byId(inv.id);
+    expect(snap?.status).toBe('written_off');
+    expect(snap?.payments).toBeUndefined();
+  });
+
+  it('an ordinary credit memo (refund, price correction) still reads as paid by credit, as before', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.creditInvoice(inv.id, { itemName: 'Services', on: '2026-03-18' });
+    const snap = await byId(inv.id);
+    expect(snap).toMatchObject({ status: 'paid', paidOn: '2026-03-18', amountDue: money(0, 'USD') });
+    expect(snap?.payments).toEqual([{ on: '2026-03-18', amount: money(125050, 'USD') }]);
+  });
+
+  it('a partial write-off leaves the invoice open with the rest due, and no payment for the written-off part', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.writeOff(inv.id, { amount: 250.5, on: '2026-03-20' });
+    const snap = await byId(inv.id);
+    expect(snap).toMatchObject({ status: 'open', amountDue: money(100000, 'USD') });
+    expect(snap?.payments).toBeUndefined();
+    // Paying the rest later makes it paid, with only that payment in its history.
+    qbo.pay(inv.id, { on: '2026-03-25' });
+    const later = await byId(inv.id);
+    expect(later).toMatchObject({ status: 'paid', paidOn: '2026-03-25', amountDue: money(0, 'USD') });
+    expect(later?.payments).toEqual([{ on: '2026-03-25', amount: money(100000, 'USD') }]);
+  });
+
+  it('reads credit memos with one query only when a payment applies one', async () => {
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.pay(i1.id, { on: '2026-03-10' });
+    qbo.calls.length = 0;
+    await finance.listInvoices({ customerId: a });
+    expect(queries().some((q) => q.includes('CreditMemo'))).toBe(false);
+    const i2 = await finance.createInvoice(invoice(a, { reference: 'r2' }), 'i2');
+    qbo.writeOff(i2.id);
+    qbo.calls.length = 0;
+    await finance.listInvoices({ customerId: a });
+    expect(queries().filter((q) => q.includes('CreditMemo'))).toEqual([
+      `select * from CreditMemo where CustomerRef = '${a}' startposition 1 maxresults 1000`,
+    ]);
+  });
+
+  it('a write-off seen through CDC reads written_off too', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    clock = new Date('2026-03-22T10:00:00Z');
+    qbo.writeOff(inv.id, { on: '2026-03-22' });
+    const changed = await finance.listInvoices({ changedSince: new Date('2026-03-22T09:00:00Z') });
+    expect(changed.map((s) => [s.id, s.status])).toEqual([[inv.id, 'written_off']]);
+  });
+});
+
 describe('QuickBooks adapter: errors', () => {
   it('maps 429 from the per-minute limit to rate_limited with the Retry-After it was given', async () => {
     const finance = setup({ limits: { requestsPerMinute: 4 } });

@@ -10,6 +10,7 @@ import { QBO_STRICT } from '../schemas.js';
 import type {
   QboCdcQueryResponse,
   QboCloudEvent,
+  QboCreditMemo,
   QboCustomer,
   QboCustomerCreate,
   QboCustomField,
@@ -53,6 +54,9 @@ import { type Condition, type Literal, parseQuery, QueryParseError } from './que
  *   DocNumber sequence, TxnStatus Pending; an invoice created with LinkedTxn [{TxnType: 'Estimate'}] converts one
  *   (same customer, still Pending or Accepted), which closes it and links the invoice back; delete with
  *   `POST estimate?operation=delete` {Id, SyncToken} (stale token → 5010; refused while its invoice exists);
+ * - credit memos (queryable, `GET creditmemo/:id`; created by the helpers writeOff / creditInvoice as a person
+ *   would, not through the API): a CreditMemo on an item, applied to the invoice by a Payment of TotalAmt 0 whose
+ *   lines link the Invoice and the CreditMemo — how QuickBooks users write off bad debt (item "Bad debt");
  * - the company's tax setup: CompanyInfo.Country, Preferences.TaxPrefs, TaxCode and TaxRate (queryable). A US
  *   company takes TAX / NON per line (automated sales tax: the rate `automatedSalesTaxPercent` stands in for the one
  *   QuickBooks finds from the customer's address; GlobalTaxCalculation is refused); any other company needs an
@@ -116,6 +120,8 @@ export interface QuickBooksSandboxState {
   /** Estimates (non-posting): converted by an invoice that links them, which closes them. */
   estimates: Map<string, QboEstimate>;
   payments: Map<string, QboPayment>;
+  /** Credit memos (e.g. a bad-debt write-off), applied to invoices by payments that link both. */
+  creditMemos: Map<string, QboCreditMemo>;
   items: Map<string, QboRef>;
   /** Names held by vendors and employees (DisplayName is unique across all three). */
   otherNames: string[];
@@ -132,8 +138,8 @@ export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
 export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
 const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
-type Entity = 'Customer' | 'Term' | 'Invoice' | 'Estimate' | 'Payment' | 'TaxCode' | 'TaxRate';
-type Row = QboCustomer | QboTerm | QboInvoice | QboEstimate | QboPayment | QboTaxCode | QboTaxRate;
+type Entity = 'Customer' | 'Term' | 'Invoice' | 'Estimate' | 'Payment' | 'CreditMemo' | 'TaxCode' | 'TaxRate';
+type Row = QboCustomer | QboTerm | QboInvoice | QboEstimate | QboPayment | QboCreditMemo | QboTaxCode | QboTaxRate;
 
 class FaultResponse extends Error {
   constructor(
@@ -247,6 +253,13 @@ const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>
     TxnDate: (p: QboPayment) => p.TxnDate,
     'MetaData.LastUpdatedTime': (p: QboPayment) => p.MetaData.LastUpdatedTime,
   },
+  CreditMemo: {
+    Id: (m: QboCreditMemo) => m.Id,
+    CustomerRef: (m: QboCreditMemo) => m.CustomerRef.value,
+    DocNumber: (m: QboCreditMemo) => m.DocNumber,
+    TxnDate: (m: QboCreditMemo) => m.TxnDate,
+    'MetaData.LastUpdatedTime': (m: QboCreditMemo) => m.MetaData.LastUpdatedTime,
+  },
   TaxCode: { Id: (t: QboTaxCode) => t.Id, Name: (t: QboTaxCode) => t.Name, Active: (t: QboTaxCode) => t.Active },
   TaxRate: { Id: (t: QboTaxRate) => t.Id, Name: (t: QboTaxRate) => t.Name, Active: (t: QboTaxRate) => t.Active },
 };
@@ -299,6 +312,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     invoices: new Map(),
     estimates: new Map(),
     payments: new Map(),
+    creditMemos: new Map(),
     items: new Map([
       ['1', { value: '1', name: 'Services' }],
       ['2', { value: '2', name: 'Hours' }],
@@ -314,6 +328,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     Invoice: 130,
     Estimate: 41,
     Payment: 201,
+    CreditMemo: 301,
+    Item: 3,
     DocNumber: 1001,
     EstimateNumber: 1001,
     Addr: 91,
@@ -341,7 +357,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     m.LastUpdatedTime = qboTime(now());
   };
 
-  function emit(entity: 'invoice' | 'customer' | 'payment', action: string, id: string) {
+  function emit(entity: 'invoice' | 'customer' | 'payment' | 'creditmemo', action: string, id: string) {
     const n = counters.event++;
     state.events.push({
       specversion: '1.0',
@@ -764,6 +780,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       Invoice: state.invoices,
       Estimate: state.estimates,
       Payment: state.payments,
+      CreditMemo: state.creditMemos,
       TaxCode: state.taxCodes,
       TaxRate: state.taxRates,
     }[entity];
@@ -840,9 +857,9 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     }
     const single = singletons(parsed.entity);
     if (single) return { QueryResponse: single, time: qboTime(now(), true) };
-    const entity = (['Customer', 'Term', 'Invoice', 'Estimate', 'Payment', 'TaxCode', 'TaxRate'] as const).find(
-      (e) => e.toLowerCase() === parsed.entity.toLowerCase(),
-    );
+    const entity = (
+      ['Customer', 'Term', 'Invoice', 'Estimate', 'Payment', 'CreditMemo', 'TaxCode', 'TaxRate'] as const
+    ).find((e) => e.toLowerCase() === parsed.entity.toLowerCase());
     if (!entity)
       throw validation('4001', 'Invalid query', `QueryValidationError: the sandbox does not model ${parsed.entity}`);
     try {
@@ -923,17 +940,18 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     params: Record<string, string>,
     body: unknown,
   ): Promise<{ route: string; status: number; body: unknown; headers?: Record<string, string> }> {
-    const entityGet = /^(customer|term|invoice|estimate|payment)\/([^/]+)$/.exec(path);
+    const entityGet = /^(customer|term|invoice|estimate|payment|creditmemo)\/([^/]+)$/.exec(path);
     if (method === 'GET' && entityGet) {
-      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'estimate' | 'payment';
+      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'estimate' | 'payment' | 'creditmemo';
       const id = decodeURIComponent(entityGet[2] as string);
-      const key = (kind[0]?.toUpperCase() + kind.slice(1)) as Entity;
+      const key = (kind === 'creditmemo' ? 'CreditMemo' : kind[0]?.toUpperCase() + kind.slice(1)) as Entity;
       const tables: Record<typeof kind, Map<string, Row>> = {
         customer: state.customers,
         term: state.terms,
         invoice: state.invoices,
         estimate: state.estimates,
         payment: state.payments,
+        creditmemo: state.creditMemos,
       };
       const row = tables[kind].get(id);
       if (!row) throw objectNotFound(key, id);
@@ -1020,7 +1038,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
 
   /** The route a call is logged under: entity ids folded into `:id` so that logs group by operation. */
   function routeOf(method: string, path: string, params: Record<string, string>): string {
-    const entityGet = /^(customer|term|invoice|estimate|payment)\/[^/]+$/.exec(path);
+    const entityGet = /^(customer|term|invoice|estimate|payment|creditmemo)\/[^/]+$/.exec(path);
     if (method === 'GET' && entityGet) return `GET ${entityGet[1]}/:id`;
     if (method === 'POST' && path === 'invoice' && params.operation === 'void') return 'POST invoice?operation=void';
     if (method === 'POST' && path === 'estimate' && params.operation === 'delete')
@@ -1258,6 +1276,98 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return structuredClone(inv);
   }
 
+  /** The item of that name (case-insensitive), created as a non-inventory item when the company has none. */
+  function itemNamed(name: string): QboRef {
+    const found = [...state.items.values()].find((i) => normName(i.name ?? '') === normName(name));
+    if (found) return { ...found };
+    const id = nextId('Item');
+    state.items.set(id, { value: id, name });
+    return { value: id, name };
+  }
+
+  /**
+   * What a person does to take money off an invoice in QuickBooks: a CreditMemo for the customer on `itemName` for
+   * `amount` (major units; default the whole balance), then Receive Payment applying it to the invoice — a Payment
+   * of TotalAmt 0 whose lines link the invoice and the credit memo. The credit memo lowers the customer's balance;
+   * the payment moves that credit onto the invoice (its Balance drops, the memo's RemainingCredit reaches 0).
+   */
+  function creditAndApply(
+    invoiceId: string,
+    opts: { itemName: string; amount?: number; on?: string; memo?: string },
+  ): { creditMemo: QboCreditMemo; payment: QboPayment } {
+    const inv = invoiceOrThrow(invoiceId);
+    if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) throw new Error(`invoice ${invoiceId} is voided`);
+    const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
+    const exp = exponentOf(currency);
+    const balance = toMinor(inv.Balance, exp) ?? 0n;
+    const amount = opts.amount === undefined ? balance : toMinor(opts.amount, exp);
+    if (amount === null || amount <= 0n || amount > balance) {
+      throw new Error(`cannot credit ${opts.amount} on invoice ${invoiceId} with balance ${inv.Balance}`);
+    }
+    const value = fromMinor(amount, exp);
+    const on = opts.on ?? todayIn(options.timeZone ?? 'UTC', now());
+    const customer = state.customers.get(inv.CustomerRef.value);
+    const memoId = nextId('CreditMemo');
+    const creditMemo: QboCreditMemo = {
+      Id: memoId,
+      SyncToken: '0',
+      DocNumber: nextId('DocNumber'),
+      TxnDate: on,
+      CustomerRef: { ...inv.CustomerRef },
+      Line: [
+        {
+          Id: '1',
+          LineNum: 1,
+          Amount: value,
+          DetailType: 'SalesItemLineDetail',
+          Description: opts.memo ?? `Invoice ${inv.DocNumber ?? inv.Id}`,
+          SalesItemLineDetail: {
+            ItemRef: itemNamed(opts.itemName),
+            Qty: 1,
+            UnitPrice: value,
+            ...(state.country === 'US' ? { TaxCodeRef: { value: 'NON' } } : {}),
+          },
+        },
+        { Amount: value, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+      ],
+      TotalAmt: value,
+      Balance: 0,
+      RemainingCredit: 0,
+      CurrencyRef: currencyRef(currency),
+      MetaData: meta(),
+      domain: 'QBO',
+      sparse: false,
+    };
+    state.creditMemos.set(memoId, creditMemo);
+    if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
+    emit('creditmemo', 'created', memoId);
+    const paymentId = nextId('Payment');
+    const payment: QboPayment = {
+      Id: paymentId,
+      SyncToken: '0',
+      TxnDate: on,
+      TotalAmt: 0,
+      UnappliedAmt: 0,
+      CustomerRef: { ...inv.CustomerRef },
+      CurrencyRef: currencyRef(currency),
+      Line: [
+        { Amount: value, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: value, LinkedTxn: [{ TxnId: memoId, TxnType: 'CreditMemo' }] },
+      ],
+      MetaData: meta(),
+      domain: 'QBO',
+      sparse: false,
+    };
+    state.payments.set(paymentId, payment);
+    inv.Balance = fromMinor(balance - amount, exp);
+    inv.LinkedTxn = [...(inv.LinkedTxn ?? []), { TxnId: paymentId, TxnType: 'Payment' }];
+    inv.SyncToken = bump(inv.SyncToken);
+    touch(inv.MetaData);
+    emit('payment', 'created', paymentId);
+    emit('invoice', 'updated', inv.Id);
+    return { creditMemo: structuredClone(creditMemo), payment: structuredClone(payment) };
+  }
+
   return {
     handle,
     state,
@@ -1301,6 +1411,25 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       emit('payment', 'created', id);
       emit('invoice', 'updated', inv.Id);
       return structuredClone(payment);
+    },
+
+    /**
+     * Writes an invoice off as bad debt, Intuit's documented way: a credit memo on a "Bad debt" item (created when
+     * missing) for `amount` (major units; default the whole balance), applied with Receive Payment.
+     */
+    writeOff(
+      invoiceId: string,
+      opts: { itemName?: string; amount?: number; on?: string } = {},
+    ): { creditMemo: QboCreditMemo; payment: QboPayment } {
+      return creditAndApply(invoiceId, { ...opts, itemName: opts.itemName ?? 'Bad debt' });
+    },
+
+    /** An ordinary credit (refund, price correction) applied to an invoice: credit memo on `itemName` + payment. */
+    creditInvoice(
+      invoiceId: string,
+      opts: { itemName?: string; amount?: number; on?: string } = {},
+    ): { creditMemo: QboCreditMemo; payment: QboPayment } {
+      return creditAndApply(invoiceId, { ...opts, itemName: opts.itemName ?? 'Services' });
     },
 
     /** Moves an invoice's date and due date `days` into the past, as if time had passed (demo: make it overdue). */
