@@ -12,6 +12,7 @@ import { evaluateHandoff } from '../src/handoff/evaluate.js';
 import { validateTemplate } from '../src/handoff/template.js';
 import { DEFAULT_CS_TO_FINANCE } from '../src/handoff/templates/default-cs-to-finance.js';
 import { createQuickBooksSandbox } from '../src/integrations/finance/quickbooks/sandbox/index.js';
+import { DEFAULT_RATE_BUDGET } from '../src/integrations/hubspot/client.js';
 import { signHubSpotV3 } from '../src/integrations/hubspot/signature.js';
 import { serveSandbox } from '../src/integrations/sandbox/transport.js';
 import { runBackfill } from '../src/jobs/backfill.js';
@@ -83,7 +84,8 @@ function slowHubSpot(h: Harness, meter: { injected: number; calls: number }) {
 // ---------------------------------------------------------------------------------------------------------------
 // (a) accepted finance handoff → customer + schedule live in QuickBooks over loopback with 80–200 ms per request.
 async function closedWon() {
-  const h = await openHarness(openDb);
+  // The production HubSpot budget, as in a real portal (the test harness's default is roomier).
+  const h = await openHarness(openDb, { hubspotBudget: DEFAULT_RATE_BUDGET });
   const meter = { injected: 0, calls: 0 };
   const qbo = createQuickBooksSandbox({ oauth: QBO_OAUTH_CLIENT });
   h.qbo = qbo;
