@@ -55,6 +55,9 @@ describe('QuickBooks contract: fixtures match the model', () => {
     ['CLOSED_ESTIMATE', S.Estimate, F.CLOSED_ESTIMATE],
     ['PAYMENT', S.Payment, F.PAYMENT],
     ['SECOND_PAYMENT', S.Payment, F.SECOND_PAYMENT],
+    ['BAD_DEBT_CREDIT_MEMO', S.CreditMemo, F.BAD_DEBT_CREDIT_MEMO],
+    ['WRITE_OFF_PAYMENT', S.Payment, F.WRITE_OFF_PAYMENT],
+    ['WRITTEN_OFF_INVOICE', S.Invoice, F.WRITTEN_OFF_INVOICE],
     ['CUSTOMER_QUERY_RESPONSE', S.QueryResponse, F.CUSTOMER_QUERY_RESPONSE],
     ['EMPTY_QUERY_RESPONSE', S.QueryResponse, F.EMPTY_QUERY_RESPONSE],
     ['CDC_RESPONSE', S.CdcResponse, F.CDC_RESPONSE],
@@ -234,7 +237,7 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
     await finance.createEstimate?.(est, 'e1'); // replay
     const e2 = await finance.createEstimate?.({ ...est, reference: 'setup-81:2026-06' }, 'e2');
     await finance.findEstimateByReference?.(created.id, 'setup-81:2026-05');
-    await finance.createInvoice(
+    const i4 = await finance.createInvoice(
       { ...inv, reference: 'setup-81:2026-05', issueDate: '2026-03-21', dueDate: '2026-05-05', estimateId: e1?.id },
       'i4',
     );
@@ -243,6 +246,7 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
     tokens = await oauth.refresh(tokens.refreshToken as string); // the hour-long access token has expired
     qbo.pay(i1.id, { amount: 500 });
     qbo.void(i2.id);
+    qbo.writeOff(i4.id); // bad-debt credit memo applied by Receive Payment: the adapter then reads CreditMemos
     await finance.findInvoiceByReference(created.id, 'setup-81:2026-03');
     await finance.listInvoices({ customerId: created.id });
     await finance.listInvoices({ changedSince: new Date('2026-03-22T00:00:00Z') });
@@ -285,6 +289,7 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
       'GET term/:id': S.TermResponse,
       'GET invoice/:id': S.InvoiceResponse,
       'GET payment/:id': S.PaymentResponse,
+      'GET creditmemo/:id': z.strictObject({ CreditMemo: S.CreditMemo, time: z.string() }),
       'POST customer': S.CustomerResponse,
       'POST term': S.TermResponse,
       'POST invoice': S.InvoiceResponse,
@@ -328,6 +333,16 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
         'throttled 429',
       ]),
     );
+  });
+
+  it('reads the credit memos a payment applies with the query endpoint, and the sandbox answers them in full', () => {
+    const memoQueries = qbo.calls.filter(
+      (c) => c.route === 'GET query' && /from CreditMemo/.test(c.params.query ?? ''),
+    );
+    expect(memoQueries.length).toBeGreaterThan(0);
+    for (const call of memoQueries) {
+      expect((call.response as { QueryResponse: { CreditMemo?: unknown[] } }).QueryResponse.CreditMemo).toHaveLength(1);
+    }
   });
 
   it('every request body the adapter sent parses with the strict model (no unknown keys)', () => {

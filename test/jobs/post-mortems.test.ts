@@ -150,3 +150,46 @@ describe.each(testDatabases())('bad-debt post-mortems on $name', ({ open }) => {
     }
   });
 });
+
+describe.each(testDatabases())('QuickBooks bad-debt write-offs on $name', ({ open }) => {
+  let h: Harness;
+  let customerId: string;
+  let companyId: string;
+  let invoiceIds: string[];
+  const refresh = () => refreshReceivables(h.deps, { portalId: PORTAL, system: 'quickbooks', customerId });
+  const recorded = async () => (await postMortemStore(h.db, PORTAL).list()).filter((p) => p.system === 'quickbooks');
+  const snapshot = async (id: string) =>
+    (await portalStore(h.db, PORTAL).receivables.snapshots('quickbooks', customerId)).invoices.find((i) => i.id === id);
+
+  beforeAll(async () => {
+    h = await openHarness(() => open());
+    await h.connect('quickbooks');
+    const s = await h.seedSetup({ system: 'quickbooks', name: 'Hooli' });
+    companyId = s.companyId as string;
+    const outcome = await runBillingSetup(h.deps, { portalId: PORTAL, setupId: s.setupId, handoffId: s.handoffId });
+    expect(outcome).toMatchObject({ status: 'live' });
+    customerId = vendorState(h, 'quickbooks', companyId, s.setupId).customerId as string;
+    invoiceIds = [...h.qbo.state.invoices.values()]
+      .filter((i) => (i.PrivateNote ?? '').includes(s.setupId))
+      .map((i) => i.Id);
+    expect(invoiceIds.length).toBeGreaterThanOrEqual(1);
+    await refresh();
+  }, 60_000);
+  afterAll(() => h.close());
+
+  it('an invoice written off in QuickBooks (bad-debt credit memo) gets one post-mortem, however often it is refreshed', async () => {
+    const id = invoiceIds[0] as string;
+    expect(await recorded()).toEqual([]);
+    h.qbo.writeOff(id);
+    await refresh();
+    await refresh();
+    const list = await recorded();
+    expect(list).toHaveLength(1);
+    expect(list[0]).toMatchObject({ invoiceId: id, system: 'quickbooks', companyId, trigger: 'written_off' });
+    // The write-off is not a payment: the stored invoice reads written off, with no payment for it.
+    const read = await snapshot(id);
+    expect(read).toMatchObject({ status: 'written_off', amountDue: { amount: 0 } });
+    expect(read?.paidOn).toBeUndefined();
+    expect(read?.payments ?? []).toEqual([]);
+  });
+});

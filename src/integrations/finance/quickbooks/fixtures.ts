@@ -7,6 +7,7 @@
 import type {
   QboCdcResponse,
   QboCloudEvent,
+  QboCreditMemo,
   QboCustomer,
   QboCustomerCreate,
   QboEstimate,
@@ -344,6 +345,66 @@ export const SECOND_PAYMENT: QboPayment = {
   TotalAmt: 250.5,
   Line: [{ Amount: 250.5, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] }],
   MetaData: meta('2026-03-28T08:00:00-07:00'),
+};
+
+/**
+ * Writing off the 250.50 still owed on PARTLY_PAID_INVOICE as bad debt, Intuit's documented way: a credit memo on
+ * a non-inventory item "Bad debt" (booked to a "Bad debts" expense account) for the unpaid amount…
+ */
+export const BAD_DEBT_CREDIT_MEMO: QboCreditMemo = {
+  Id: '301',
+  SyncToken: '0',
+  DocNumber: '1040',
+  TxnDate: '2026-06-30',
+  CustomerRef: { value: '58', name: "O'Brien & Sons Ltd" },
+  Line: [
+    {
+      Id: '1',
+      LineNum: 1,
+      Amount: 250.5,
+      DetailType: 'SalesItemLineDetail',
+      Description: 'Invoice 1037 written off',
+      SalesItemLineDetail: {
+        ItemRef: { value: '3', name: 'Bad debt' },
+        Qty: 1,
+        UnitPrice: 250.5,
+        TaxCodeRef: { value: 'NON' },
+      },
+    },
+    { Amount: 250.5, DetailType: 'SubTotalLineDetail', SubTotalLineDetail: {} },
+  ],
+  TotalAmt: 250.5,
+  Balance: 0,
+  RemainingCredit: 0,
+  CurrencyRef: { value: 'USD', name: 'United States Dollar' },
+  MetaData: meta('2026-06-30T09:00:00-07:00'),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** …applied to the invoice with Receive Payment: no money moves (TotalAmt 0), one line per linked transaction. */
+export const WRITE_OFF_PAYMENT: QboPayment = {
+  ...PAYMENT,
+  Id: '203',
+  TxnDate: '2026-06-30',
+  TotalAmt: 0,
+  Line: [
+    { Amount: 250.5, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] },
+    { Amount: 250.5, LinkedTxn: [{ TxnId: '301', TxnType: 'CreditMemo' }] },
+  ],
+  MetaData: meta('2026-06-30T09:00:00-07:00'),
+};
+
+/** PARTLY_PAID_INVOICE once the write-off is applied: Balance 0, like a paid invoice. */
+export const WRITTEN_OFF_INVOICE: QboInvoice = {
+  ...OPEN_INVOICE,
+  SyncToken: '2',
+  Balance: 0,
+  LinkedTxn: [
+    { TxnId: '201', TxnType: 'Payment' },
+    { TxnId: '203', TxnType: 'Payment' },
+  ],
+  MetaData: meta(T0, '2026-06-30T09:00:00-07:00'),
 };
 
 export const CUSTOMER_QUERY_RESPONSE: QboQueryResponse = {

@@ -3,6 +3,7 @@ import { money } from '../../../../src/core/money.js';
 import { FinanceError, type InvoiceDraft } from '../../../../src/integrations/finance/port.js';
 import { moneyToQbo, qboToMoney } from '../../../../src/integrations/finance/quickbooks/amounts.js';
 import {
+  BAD_DEBT_CREDIT_MEMO,
   HAND_MADE_INVOICE,
   OPEN_INVOICE,
   PAID_INVOICE,
@@ -13,6 +14,8 @@ import {
   UK_TAX_RATES,
   US_TAX_CODES,
   VOIDED_INVOICE,
+  WRITE_OFF_PAYMENT,
+  WRITTEN_OFF_INVOICE,
 } from '../../../../src/integrations/finance/quickbooks/fixtures.js';
 import {
   invoiceDraftToQuickBooks,
@@ -20,6 +23,7 @@ import {
 } from '../../../../src/integrations/finance/quickbooks/invoice-draft-to-quickbooks.js';
 import { invoiceRefFromNote } from '../../../../src/integrations/finance/quickbooks/notes-markers.js';
 import {
+  isBadDebtCreditMemo,
   isVoidedQuickBooksInvoice,
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
@@ -384,6 +388,95 @@ describe('quickbooksInvoiceToSnapshot', () => {
     expect(
       quickbooksInvoiceToSnapshot(PARTLY_PAID_INVOICE, { ...ctx, payments: [other], paymentsComplete: true }).payments,
     ).toBeUndefined();
+  });
+});
+
+describe('quickbooksInvoiceToSnapshot: bad-debt write-offs', () => {
+  const ctx = { homeCurrency: 'USD', appUrl: APP, paymentsComplete: true };
+  const ordinary = {
+    ...BAD_DEBT_CREDIT_MEMO,
+    Line: BAD_DEBT_CREDIT_MEMO.Line.map((l) =>
+      l.DetailType === 'SalesItemLineDetail'
+        ? { ...l, SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: { value: '1', name: 'Services' } } }
+        : l,
+    ),
+  };
+
+  it('tells a bad-debt credit memo by its item name, whatever the case or spacing', () => {
+    expect(isBadDebtCreditMemo(BAD_DEBT_CREDIT_MEMO)).toBe(true);
+    expect(isBadDebtCreditMemo(ordinary)).toBe(false);
+    for (const name of ['Bad Debts', 'BAD DEBT write-off', 'Baddebt', 'Bad-debt']) {
+      const memo = {
+        Line: [
+          {
+            Amount: 1,
+            DetailType: 'SalesItemLineDetail' as const,
+            SalesItemLineDetail: { ItemRef: { value: '9', name } },
+          },
+        ],
+      };
+      expect(isBadDebtCreditMemo(memo)).toBe(true);
+    }
+  });
+
+  it('reads an invoice whose last settlement was a write-off as written_off: nothing due, no paidOn, no payment for it', () => {
+    const snap = quickbooksInvoiceToSnapshot(WRITTEN_OFF_INVOICE, {
+      ...ctx,
+      payments: [PAYMENT, WRITE_OFF_PAYMENT],
+      creditMemos: [BAD_DEBT_CREDIT_MEMO],
+    });
+    expect(snap).toMatchObject({ status: 'written_off', amountDue: money(0, 'USD'), total: money(125050, 'USD') });
+    expect(snap.paidOn).toBeUndefined();
+    expect(snap.payments).toEqual([{ on: '2026-03-20', amount: money(100000, 'USD') }]);
+    expect(InvoiceSnapshotSchema.safeParse(snap).success).toBe(true);
+  });
+
+  it('reads an ordinary credit memo (or one it was not given) as a payment by credit, as before', () => {
+    for (const creditMemos of [[ordinary], []]) {
+      const snap = quickbooksInvoiceToSnapshot(WRITTEN_OFF_INVOICE, {
+        ...ctx,
+        payments: [PAYMENT, WRITE_OFF_PAYMENT],
+        creditMemos,
+      });
+      expect(snap).toMatchObject({ status: 'paid', paidOn: '2026-06-30' });
+      expect(snap.payments).toEqual([
+        { on: '2026-03-20', amount: money(100000, 'USD') },
+        { on: '2026-06-30', amount: money(25050, 'USD') },
+      ]);
+    }
+  });
+
+  it('reads a partial write-off as open for the rest, without counting it as paid', () => {
+    const partial = {
+      ...WRITE_OFF_PAYMENT,
+      Line: [
+        { Amount: 50, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] },
+        { Amount: 50, LinkedTxn: [{ TxnId: '301', TxnType: 'CreditMemo' }] },
+      ],
+    };
+    const snap = quickbooksInvoiceToSnapshot(
+      { ...OPEN_INVOICE, Balance: 1200.5 },
+      { ...ctx, payments: [partial], creditMemos: [BAD_DEBT_CREDIT_MEMO] },
+    );
+    expect(snap).toMatchObject({ status: 'open', amountDue: money(120050, 'USD') });
+    expect(snap.payments).toBeUndefined();
+  });
+
+  it('sets the bad-debt credit of one payment against its invoice lines in order', () => {
+    // One Receive Payment: 100 cash and the 250.50 bad-debt credit, applied to invoice 129 (100) and 130 (250.50).
+    const both = {
+      ...WRITE_OFF_PAYMENT,
+      TotalAmt: 100,
+      Line: [
+        { Amount: 250.5, LinkedTxn: [{ TxnId: '130', TxnType: 'Invoice' }] },
+        { Amount: 100, LinkedTxn: [{ TxnId: '129', TxnType: 'Invoice' }] },
+        { Amount: 250.5, LinkedTxn: [{ TxnId: '301', TxnType: 'CreditMemo' }] },
+      ],
+    };
+    const c = { ...ctx, payments: [PAYMENT, both], creditMemos: [BAD_DEBT_CREDIT_MEMO] };
+    expect(quickbooksInvoiceToSnapshot(WRITTEN_OFF_INVOICE, c).status).toBe('written_off');
+    const other = quickbooksInvoiceToSnapshot({ ...WRITTEN_OFF_INVOICE, Id: '129', TotalAmt: 100 }, c);
+    expect(other).toMatchObject({ status: 'paid', payments: [{ on: '2026-06-30', amount: money(10000, 'USD') }] });
   });
 });
 
