@@ -323,6 +323,78 @@ describe('QuickBooks sandbox: helpers and webhooks', () => {
   });
 });
 
+describe('QuickBooks sandbox: credit memos and write-offs', () => {
+  it('writes off as people do: a credit memo on a "Bad debt" item, applied by a payment of 0 linking both', async () => {
+    fresh();
+    const c = qbo.addCustomer({ DisplayName: 'Acme', CurrencyRef: { value: 'USD' } });
+    const inv = (await api('POST', 'invoice', { body: { ...INVOICE_CREATE, CustomerRef: { value: c.Id } } })).body
+      .Invoice;
+    qbo.webhooks.takeDelivery();
+    qbo.pay(inv.Id, { amount: 250.5, on: '2026-03-22' });
+    const { creditMemo, payment } = qbo.writeOff(inv.Id, { on: '2026-06-30' });
+    expect(creditMemo).toMatchObject({
+      TxnDate: '2026-06-30',
+      CustomerRef: { value: c.Id },
+      TotalAmt: 1000,
+      Balance: 0,
+      RemainingCredit: 0,
+      Line: [
+        { Amount: 1000, DetailType: 'SalesItemLineDetail', SalesItemLineDetail: { ItemRef: { name: 'Bad debt' } } },
+        { Amount: 1000, DetailType: 'SubTotalLineDetail' },
+      ],
+    });
+    expect(payment).toMatchObject({
+      TotalAmt: 0,
+      Line: [
+        { Amount: 1000, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
+        { Amount: 1000, LinkedTxn: [{ TxnId: creditMemo.Id, TxnType: 'CreditMemo' }] },
+      ],
+    });
+    expect(qbo.state.invoices.get(inv.Id)?.Balance).toBe(0);
+    expect(qbo.state.customers.get(c.Id)?.Balance).toBe(0);
+    // The "Bad debt" item is created once and reused.
+    const again = await api('POST', 'invoice', { body: { ...INVOICE_CREATE, CustomerRef: { value: c.Id } } });
+    const second = qbo.writeOff(again.body.Invoice.Id, { amount: 10 });
+    const itemOf = (m: typeof creditMemo) =>
+      m.Line.flatMap((l) => (l.DetailType === 'SalesItemLineDetail' ? [l.SalesItemLineDetail.ItemRef] : []));
+    expect(itemOf(second.creditMemo)).toEqual(itemOf(creditMemo));
+    expect(qbo.state.items.size).toBe(3);
+    expect(() => qbo.writeOff(inv.Id)).toThrow(/balance 0/);
+
+    const found = await query(`select * from CreditMemo where CustomerRef = ${qboString(c.Id)}`);
+    expect(found.body.QueryResponse.CreditMemo.map((m: { Id: string }) => m.Id)).toEqual([
+      creditMemo.Id,
+      second.creditMemo.Id,
+    ]);
+    expect((await api('GET', `creditmemo/${creditMemo.Id}`)).body.CreditMemo).toEqual(creditMemo);
+
+    const verifier = createQuickBooksWebhookVerifier(qbo.webhooks.verifierToken);
+    const raw = Buffer.from(qbo.webhooks.takeDelivery()?.body ?? '');
+    expect(
+      verifier
+        .parse(raw)
+        .map((e) => `${e.entity}.${e.action}`)
+        .slice(0, 5),
+    ).toEqual([
+      'payment.created',
+      'invoice.updated',
+      'credit_note.created', // the credit memo (qbo.creditmemo.created.v1)
+      'payment.created',
+      'invoice.updated',
+    ]);
+  });
+
+  it('credits an invoice with an ordinary item the same way (a refund or price correction)', async () => {
+    fresh();
+    const c = qbo.addCustomer({ DisplayName: 'Acme', CurrencyRef: { value: 'USD' } });
+    const inv = (await api('POST', 'invoice', { body: { ...INVOICE_CREATE, CustomerRef: { value: c.Id } } })).body
+      .Invoice;
+    const { creditMemo } = qbo.creditInvoice(inv.Id, { amount: 50 });
+    expect(creditMemo.Line[0]).toMatchObject({ SalesItemLineDetail: { ItemRef: { value: '1', name: 'Services' } } });
+    expect(qbo.state.invoices.get(inv.Id)?.Balance).toBe(1200.5);
+  });
+});
+
 describe('sandbox query language', () => {
   it('reads what qboString writes', () => {
     for (const s of ["O'Brien", 'a\\b', "\\'", '']) {
