@@ -17,9 +17,10 @@ import { joinList, plural } from './text.js';
  * shown and overridden. Pure: the job gathers the facts, these functions judge and shape them.
  *
  * What a snapshot can tell: Stripe's `uncollectible` arrives as `written_off`, and so does a Xero invoice settled by a
- * credit note to a bad-debt account (src/integrations/finance/xero/xero-write-offs.ts); QuickBooks (bad-debt credit
- * memo) write-offs only lower the balance, which the snapshot cannot tell from a payment — such an invoice is caught
- * when it passes 90 days overdue, which normally comes first.
+ * credit note to a bad-debt account (src/integrations/finance/xero/xero-write-offs.ts), and so does a QuickBooks
+ * invoice whose balance a credit memo on a "Bad debt" item brought to 0 (isBadDebtCreditMemo in
+ * src/integrations/finance/quickbooks/quickbooks-invoice-to-snapshot.ts). A write-off the vendor does not mark that
+ * way reads as paid and is caught only if it passes 90 days overdue first.
  */
 
 export type PostMortemTrigger = 'voided' | 'written_off' | 'over_90_days';
