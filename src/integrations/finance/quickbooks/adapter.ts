@@ -22,6 +22,7 @@ import { qboEquals, qboString } from './query.js';
 import { quickbooksCustomerToCustomer, quickbooksCustomerUrl } from './quickbooks-customer-to-customer.js';
 import {
   type InvoiceSnapshotContext,
+  isVoidedQuickBooksInvoice,
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
 } from './quickbooks-invoice-to-snapshot.js';
@@ -177,6 +178,23 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     return client.queryAll('Payment', where);
   }
 
+  /** The payments linked to invoices at Balance 0 that `known` lacks, read by id (100 ids a query). */
+  async function paymentsClosing(invoices: readonly QboInvoice[], known: readonly QboPayment[]): Promise<QboPayment[]> {
+    const have = new Set(known.map((p) => p.Id));
+    const missing = new Set<string>();
+    for (const inv of invoices) {
+      if (inv.Balance !== 0 || isVoidedQuickBooksInvoice(inv)) continue;
+      for (const t of inv.LinkedTxn ?? []) if (t.TxnType === 'Payment' && !have.has(t.TxnId)) missing.add(t.TxnId);
+    }
+    const ids = [...missing];
+    const chunks: string[][] = [];
+    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
+    const lists = await Promise.all(
+      chunks.map((chunk) => client.queryAll('Payment', [`Id IN (${chunk.map(qboString).join(', ')})`])),
+    );
+    return lists.flat();
+  }
+
   /**
    * The credit memos the payments apply to invoices, so that a bad-debt write-off is not read as a payment: one
    * paged query per customer whose payments link a credit memo (none when no payment does).
@@ -235,7 +253,10 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
       }
     }
     if (objects >= CDC_MAX_OBJECTS) return null;
-    // Payments changed in the window are not all of an invoice's payments: paidOn yes, the payment list no.
+    // Payments changed in the window are not all of an invoice's payments: paidOn yes, the payment list no. A closed
+    // invoice changed again later (an edit, a reminder) comes without the payment that closed it: that one is read
+    // by id, so a write-off does not turn into a payment.
+    payments.push(...(await paymentsClosing(invoices, payments)));
     const creditMemos = await creditMemosApplied(payments);
     return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete: false, creditMemos });
   }

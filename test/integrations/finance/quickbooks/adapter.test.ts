@@ -607,6 +607,17 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     const changed = await finance.listInvoices({ changedSince: new Date('2026-03-22T09:00:00Z') });
     expect(changed.map((s) => [s.id, s.status])).toEqual([[inv.id, 'written_off']]);
   });
+
+  it('an invoice written off earlier and changed again later stays written off through CDC (its payment read by id)', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    qbo.writeOff(inv.id, { on: '2026-03-21' });
+    clock = new Date('2026-03-25T10:00:00Z');
+    qbo.editInvoice(inv.id, { customerMemo: 'Written off, see credit memo' });
+    qbo.calls.length = 0;
+    const changed = await finance.listInvoices({ changedSince: new Date('2026-03-25T09:00:00Z') });
+    expect(changed.map((s) => [s.id, s.status])).toEqual([[inv.id, 'written_off']]);
+    expect(queries().filter((q) => q.includes('from Payment'))).toHaveLength(1);
+  });
 });
 
 describe('QuickBooks adapter: errors', () => {
