@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { HandoffEvaluation } from '../../src/handoff/evaluation.js';
+import { createQuickBooksWebhookVerifier } from '../../src/integrations/finance/quickbooks/webhooks.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { sweepBadDebtPostMortems } from '../../src/jobs/post-mortems.js';
 import { refreshReceivables } from '../../src/jobs/receivables.js';
+import { jobForEvent } from '../../src/jobs/webhook-dispatch.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { postMortemStore } from '../../src/store/post-mortem-store.js';
@@ -180,7 +182,17 @@ describe.each(testDatabases())('QuickBooks bad-debt write-offs on $name', ({ ope
   it('an invoice written off in QuickBooks (bad-debt credit memo) gets one post-mortem, however often it is refreshed', async () => {
     const id = invoiceIds[0] as string;
     expect(await recorded()).toEqual([]);
+    h.qbo.webhooks.takeDelivery();
     h.qbo.writeOff(id);
+    // The write-off's webhooks (credit memo, payment, invoice updated) queue a refresh of this customer.
+    const delivery = h.qbo.webhooks.takeDelivery();
+    const events = createQuickBooksWebhookVerifier(h.qbo.webhooks.verifierToken).parse(
+      Buffer.from(delivery?.body ?? ''),
+    );
+    const jobs = await Promise.all(
+      events.map((e) => jobForEvent(h.deps, PORTAL, 'quickbooks', { ...e, occurredAt: e.occurredAt.toISOString() })),
+    );
+    expect(jobs).toContainEqual({ kind: 'refresh', customerId });
     await refresh();
     await refresh();
     const list = await recorded();
