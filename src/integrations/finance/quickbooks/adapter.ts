@@ -187,27 +187,27 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
       for (const t of inv.LinkedTxn ?? []) if (t.TxnType === 'Payment' && !have.has(t.TxnId)) missing.add(t.TxnId);
     }
     const ids = [...missing];
-    const chunks: string[][] = [];
-    for (let i = 0; i < ids.length; i += 100) chunks.push(ids.slice(i, i + 100));
-    const lists = await Promise.all(
-      chunks.map((chunk) => client.queryAll('Payment', [`Id IN (${chunk.map(qboString).join(', ')})`])),
-    );
-    return lists.flat();
+    const out: QboPayment[] = [];
+    // One after the other: QuickBooks allows 10 concurrent requests per company.
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
+      out.push(...(await client.queryAll('Payment', [`Id IN (${chunk.map(qboString).join(', ')})`])));
+    }
+    return out;
   }
 
   /**
    * The credit memos the payments apply to invoices, so that a bad-debt write-off is not read as a payment: one
-   * paged query per customer whose payments link a credit memo (none when no payment does).
+   * paged query per customer whose payments link a credit memo (none when no payment does), one after the other.
    */
   async function creditMemosApplied(payments: readonly QboPayment[]): Promise<QboCreditMemo[]> {
     const customers = new Set<string>();
     for (const p of payments) {
       if (p.Line.some((l) => l.LinkedTxn.some((t) => t.TxnType === 'CreditMemo'))) customers.add(p.CustomerRef.value);
     }
-    const lists = await Promise.all(
-      [...customers].map((id) => client.queryAll('CreditMemo', [qboEquals('CustomerRef', id)])),
-    );
-    return lists.flat();
+    const out: QboCreditMemo[] = [];
+    for (const id of customers) out.push(...(await client.queryAll('CreditMemo', [qboEquals('CustomerRef', id)])));
+    return out;
   }
 
   function snapshots(invoices: QboInvoice[], ctx: InvoiceSnapshotContext): InvoiceSnapshot[] {

@@ -608,6 +608,26 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     expect(changed.map((s) => [s.id, s.status])).toEqual([[inv.id, 'written_off']]);
   });
 
+  it('a company-wide sweep reads the credit memos of each customer with a write-off, one query each', async () => {
+    const b = (
+      await finance.createCustomer(
+        { ...customer, legalName: 'Globex', email: 'ap@globex.example', externalRef: 'hs-company-2' },
+        'cb',
+      )
+    ).id;
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    const i2 = await finance.createInvoice(invoice(b, { reference: 'r2' }), 'i2');
+    qbo.writeOff(i1.id);
+    qbo.creditInvoice(i2.id);
+    qbo.calls.length = 0;
+    const all = await finance.listInvoices({ changedSince: new Date('2026-01-01T00:00:00Z') });
+    expect(all.map((s) => [s.id, s.status])).toEqual([
+      [i1.id, 'written_off'],
+      [i2.id, 'paid'],
+    ]);
+    expect(queries().filter((q) => q.includes('from CreditMemo'))).toHaveLength(2);
+  });
+
   it('an invoice written off earlier and changed again later stays written off through CDC (its payment read by id)', async () => {
     const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
     qbo.writeOff(inv.id, { on: '2026-03-21' });
