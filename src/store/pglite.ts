@@ -98,19 +98,28 @@ export const emptyClusterCache = {
 
 function forgetEmptyCluster(): void {
   emptyCluster = null;
-  rmSync(CLUSTER_CACHE, { force: true });
+  try {
+    rmSync(CLUSTER_CACHE, { force: true });
+  } catch {
+    // A read-only cache: the next process tries the copy again, fails the same way and initialises afresh.
+  }
 }
 
 async function rememberEmptyCluster(pg: PGlite): Promise<void> {
+  // Written aside and renamed: a reader in another process sees the whole file or none.
+  const aside = `${CLUSTER_CACHE}.${process.pid}.${randomUUID()}`;
   try {
     const dump = await pg.dumpDataDir('none');
     emptyCluster = dump;
     mkdirSync(dirname(CLUSTER_CACHE), { recursive: true });
-    // Written aside and renamed: a reader in another process sees the whole file or none.
-    const aside = `${CLUSTER_CACHE}.${process.pid}.${randomUUID()}`;
     await writeFile(aside, Buffer.from(await dump.arrayBuffer()));
     await rename(aside, CLUSTER_CACHE);
   } catch {
-    // No copy this time; the next open initialises again.
+    // No copy on disk this time (a read-only or full disk); the next process initialises again.
+    try {
+      rmSync(aside, { force: true });
+    } catch {
+      // Nothing was written aside.
+    }
   }
 }
