@@ -53,6 +53,8 @@ describe.each(testDatabases())('Xero write-offs on $name', ({ open }) => {
     expect(read?.paidOn).toBeUndefined();
     // Only the money received is a payment.
     expect(read?.payments).toEqual([{ on: '2026-05-20', amount: { amount: 10_000, currency: 'USD' } }]);
+    // The credit note was looked up once, not on every refresh.
+    expect(h.xero.calls.filter((c) => c.operation === 'getCreditNote')).toHaveLength(1);
     const pms = (await postMortemStore(h.db, PORTAL).list()).filter((p) => p.invoiceId === id);
     expect(pms).toHaveLength(1);
     expect(pms[0]).toMatchObject({ system: 'xero', trigger: 'written_off' });

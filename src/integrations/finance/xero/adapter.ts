@@ -102,6 +102,18 @@ function checkElement<T extends { ValidationErrors?: { Message?: string }[]; Has
   return element;
 }
 
+/** Whether each allocated credit note (by tenant and id) writes bad debt off; bounded, oldest forgotten first. */
+const creditNoteVerdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 10_000;
+
+function rememberVerdict(key: string, writeOff: boolean): void {
+  if (creditNoteVerdicts.size >= MAX_VERDICTS) {
+    const oldest = creditNoteVerdicts.keys().next().value;
+    if (oldest !== undefined) creditNoteVerdicts.delete(oldest);
+  }
+  creditNoteVerdicts.set(key, writeOff);
+}
+
 /**
  * The Xero FinanceSystem for one connected organisation.
  * @example const xero = createXeroFinanceSystem({ tenantId, accessToken: () => tokens.xero(portalId), salesAccountCode: '200' });
@@ -221,12 +233,16 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
   let badDebtAccounts: Promise<Set<string>> | undefined;
 
   /**
-   * The credit notes allocated to these invoices that write bad debt off (their lines post to a bad-debt account):
-   * the chart is read once per adapter, each credit note once, and only for invoices that carry credit notes.
+   * The credit notes allocated to these invoices that write bad debt off (their lines post to a bad-debt account).
+   * Only a settled invoice (PAID) with credit on it can read as written off, so only its credit notes are looked
+   * at: the chart once per adapter, each credit note once per process (they do not change once allocated).
    */
   async function writeOffsAmong(invoices: ReadonlyArray<XeroInvoice>): Promise<Set<string>> {
     const ids = new Set(
-      invoices.flatMap((i) => (i.CreditNotes ?? []).map((c) => c.CreditNoteID ?? '')).filter(Boolean),
+      invoices
+        .filter((i) => i.Status === 'PAID' && (i.AmountCredited ?? 0) > 0)
+        .flatMap((i) => (i.CreditNotes ?? []).map((c) => c.CreditNoteID ?? ''))
+        .filter(Boolean),
     );
     const found = new Set<string>();
     if (ids.size === 0) return found;
@@ -237,9 +253,15 @@ export function createXeroFinanceSystem(options: XeroFinanceSystemOptions): Fina
     const codes = await badDebtAccounts;
     if (codes.size === 0) return found;
     for (const id of ids) {
-      const res = await call<XeroCreditNotes>('GET', `/CreditNotes/${encodeURIComponent(id)}`);
-      const note = res.CreditNotes?.[0];
-      if (note && isXeroWriteOff(note, codes)) found.add(id);
+      const key = `${options.tenantId}:${id}`;
+      let writeOff = creditNoteVerdicts.get(key);
+      if (writeOff === undefined) {
+        const res = await call<XeroCreditNotes>('GET', `/CreditNotes/${encodeURIComponent(id)}`);
+        const note = res.CreditNotes?.[0];
+        writeOff = note ? isXeroWriteOff(note, codes) : false;
+        if (note) rememberVerdict(key, writeOff);
+      }
+      if (writeOff) found.add(id);
     }
     return found;
   }

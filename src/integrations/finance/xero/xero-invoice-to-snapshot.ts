@@ -106,9 +106,17 @@ export function xeroInvoiceToSnapshot(
     if (on && amount.amount > 0 && p.Status !== 'DELETED') payments.push({ on, amount });
   }
   if (payments.length > 0) snapshot.payments = payments;
-  // Settled by a bad-debt credit note (see xero-write-offs.ts): written off, not paid.
-  const writtenOff = (invoice.CreditNotes ?? []).some((c) => c.CreditNoteID && options.writeOffs?.has(c.CreditNoteID));
-  if (writtenOff && snapshot.status === 'paid') {
+  // Settled by a bad-debt credit note (see xero-write-offs.ts) that came last: written off, not paid. A customer who
+  // paid the rest after part was written off has paid.
+  const writeOffDays = (invoice.CreditNotes ?? [])
+    .filter((c) => c.CreditNoteID && options.writeOffs?.has(c.CreditNoteID))
+    .map((c) => xeroDay(c.Date) ?? issueDate);
+  const lastWriteOff = writeOffDays.sort().at(-1);
+  const lastPayment = payments
+    .map((p) => p.on)
+    .sort()
+    .at(-1);
+  if (lastWriteOff && (!lastPayment || lastWriteOff >= lastPayment) && snapshot.status === 'paid') {
     snapshot.status = 'written_off';
     delete snapshot.paidOn;
   }

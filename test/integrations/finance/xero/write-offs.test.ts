@@ -52,5 +52,14 @@ describe('Xero bad-debt write-offs', () => {
     });
     expect(xeroInvoiceToSnapshot(invoice, { writeOffs: new Set(['cn-1']) }).paidOn).toBeUndefined();
     expect(xeroInvoiceToSnapshot(invoice, { writeOffs: new Set() }).status).toBe('paid');
+    // Part written off on 1 May, the rest paid on 20 May: the customer paid.
+    const paidLast = {
+      ...invoice,
+      AmountCredited: 200,
+      AmountPaid: 300,
+      CreditNotes: [{ CreditNoteID: 'cn-1', AppliedAmount: 200, Date: '/Date(1777593600000+0000)/' }],
+      Payments: [{ Date: '/Date(1779235200000+0000)/', Amount: 300 }],
+    };
+    expect(xeroInvoiceToSnapshot(paidLast, { writeOffs: new Set(['cn-1']) }).status).toBe('paid');
   });
 });

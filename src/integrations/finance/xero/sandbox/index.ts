@@ -20,7 +20,7 @@
  *   Inclusive takes it out of the line amount, NoTax charges none; TotalTax and Total follow;
  * Not modelled: multi-currency rates, items, credit notes, attachments, compound tax components.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
 import type { PaymentTermsCode } from '../../../../billing/payment-terms.js';
 import { type CalendarDay, endOfMonthDay, formatDay, parseDay, plusDays, plusMonths } from '../../../../core/dates.js';
 import { currencyExponent } from '../../../../core/money.js';
@@ -1146,7 +1146,8 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     const amount = credit.amount === undefined ? due : scaled(credit.amount, exp);
     if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot credit ${credit.amount} of ${due}`);
     const on = credit.on ?? formatDay(now());
-    const id = nextId('cc000000');
+    // A GUID of its own (not the sandbox's counter): credit note verdicts are remembered per process by id.
+    const id = randomUUID();
     inv.credits.push({
       id,
       number: `CN-${String(inv.credits.length + 1).padStart(4, '0')}-${inv.number}`,
