@@ -1297,14 +1297,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
   ): { creditMemo: QboCreditMemo; payment: QboPayment } {
     const inv = invoiceOrThrow(invoiceId);
     if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) throw new Error(`invoice ${invoiceId} is voided`);
-    const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
-    const exp = exponentOf(currency);
-    const balance = toMinor(inv.Balance, exp) ?? 0n;
-    const amount = opts.amount === undefined ? balance : toMinor(opts.amount, exp);
-    if (amount === null || amount <= 0n || amount > balance) {
-      throw new Error(`cannot credit ${opts.amount} on invoice ${invoiceId} with balance ${inv.Balance}`);
-    }
-    const value = fromMinor(amount, exp);
+    const { currency, exp, amount, value } = amountOn(inv, opts.amount, 'credit');
     const on = opts.on ?? todayIn(options.timeZone ?? 'UTC', now());
     const customer = state.customers.get(inv.CustomerRef.value);
     const memoId = nextId('CreditMemo');
@@ -1341,31 +1334,62 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     state.creditMemos.set(memoId, creditMemo);
     if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
     emit('creditmemo', 'created', memoId);
-    const paymentId = nextId('Payment');
-    const payment: QboPayment = {
-      Id: paymentId,
-      SyncToken: '0',
-      TxnDate: on,
-      TotalAmt: 0,
-      UnappliedAmt: 0,
-      CustomerRef: { ...inv.CustomerRef },
-      CurrencyRef: currencyRef(currency),
-      Line: [
+    const payment = receivePayment(inv, amount, {
+      on,
+      totalAmt: 0,
+      lines: [
         { Amount: value, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] },
         { Amount: value, LinkedTxn: [{ TxnId: memoId, TxnType: 'CreditMemo' }] },
       ],
+    });
+    return { creditMemo: structuredClone(creditMemo), payment };
+  }
+
+  /** What a payment or credit takes off an invoice, in minor units: the whole balance by default, never more. */
+  function amountOn(inv: QboInvoice, major: number | undefined, what: 'pay' | 'credit') {
+    const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
+    const exp = exponentOf(currency);
+    const balance = toMinor(inv.Balance, exp) ?? 0n;
+    const amount = major === undefined ? balance : toMinor(major, exp);
+    if (amount === null || amount <= 0n || amount > balance) {
+      throw new Error(`cannot ${what} ${major} on invoice ${inv.Id} with balance ${inv.Balance}`);
+    }
+    return { currency, exp, amount, value: fromMinor(amount, exp) };
+  }
+
+  /**
+   * Receive Payment: a Payment of the invoice's customer with these lines; the invoice's Balance drops by `amount`
+   * (minor units) and it links the payment; the payment and invoice webhooks follow.
+   */
+  function receivePayment(
+    inv: QboInvoice,
+    amount: bigint,
+    p: { on: string; totalAmt: number; lines: QboPayment['Line'] },
+  ): QboPayment {
+    const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
+    const exp = exponentOf(currency);
+    const id = nextId('Payment');
+    const payment: QboPayment = {
+      Id: id,
+      SyncToken: '0',
+      TxnDate: p.on,
+      TotalAmt: p.totalAmt,
+      UnappliedAmt: 0,
+      CustomerRef: { ...inv.CustomerRef },
+      CurrencyRef: currencyRef(currency),
+      Line: p.lines,
       MetaData: meta(),
       domain: 'QBO',
       sparse: false,
     };
-    state.payments.set(paymentId, payment);
-    inv.Balance = fromMinor(balance - amount, exp);
-    inv.LinkedTxn = [...(inv.LinkedTxn ?? []), { TxnId: paymentId, TxnType: 'Payment' }];
+    state.payments.set(id, payment);
+    inv.Balance = fromMinor((toMinor(inv.Balance, exp) ?? 0n) - amount, exp);
+    inv.LinkedTxn = [...(inv.LinkedTxn ?? []), { TxnId: id, TxnType: 'Payment' }];
     inv.SyncToken = bump(inv.SyncToken);
     touch(inv.MetaData);
-    emit('payment', 'created', paymentId);
+    emit('payment', 'created', id);
     emit('invoice', 'updated', inv.Id);
-    return { creditMemo: structuredClone(creditMemo), payment: structuredClone(payment) };
+    return structuredClone(payment);
   }
 
   return {
@@ -1379,38 +1403,14 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     /** Records a payment against an invoice (default: the whole balance, today). Amount in major units. */
     pay(invoiceId: string, opts: { amount?: number; on?: string } = {}): QboPayment {
       const inv = invoiceOrThrow(invoiceId);
-      const currency = inv.CurrencyRef?.value ?? state.homeCurrency;
-      const exp = exponentOf(currency);
-      const balance = toMinor(inv.Balance, exp) ?? 0n;
-      const amount = opts.amount === undefined ? balance : toMinor(opts.amount, exp);
-      if (amount === null || amount <= 0n || amount > balance) {
-        throw new Error(`cannot pay ${opts.amount} on invoice ${invoiceId} with balance ${inv.Balance}`);
-      }
-      const id = nextId('Payment');
-      const value = fromMinor(amount, exp);
-      const payment: QboPayment = {
-        Id: id,
-        SyncToken: '0',
-        TxnDate: opts.on ?? todayIn(options.timeZone ?? 'UTC', now()),
-        TotalAmt: value,
-        UnappliedAmt: 0,
-        CustomerRef: { ...inv.CustomerRef },
-        CurrencyRef: currencyRef(currency),
-        Line: [{ Amount: value, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
-        MetaData: meta(),
-        domain: 'QBO',
-        sparse: false,
-      };
-      state.payments.set(id, payment);
-      inv.Balance = fromMinor(balance - amount, exp);
-      inv.LinkedTxn = [...(inv.LinkedTxn ?? []), { TxnId: id, TxnType: 'Payment' }];
-      inv.SyncToken = bump(inv.SyncToken);
-      touch(inv.MetaData);
+      const { exp, amount, value } = amountOn(inv, opts.amount, 'pay');
       const customer = state.customers.get(inv.CustomerRef.value);
       if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
-      emit('payment', 'created', id);
-      emit('invoice', 'updated', inv.Id);
-      return structuredClone(payment);
+      return receivePayment(inv, amount, {
+        on: opts.on ?? todayIn(options.timeZone ?? 'UTC', now()),
+        totalAmt: value,
+        lines: [{ Amount: value, LinkedTxn: [{ TxnId: inv.Id, TxnType: 'Invoice' }] }],
+      });
     },
 
     /**
