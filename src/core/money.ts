@@ -159,6 +159,20 @@ export function fromDecimalString(value: string, currency: string): Money {
   return money(sign ? -minor : minor, currency);
 }
 
+/**
+ * A major-unit number that may carry more decimals than the currency has (a vendor's unit price), as Money: exact
+ * when it fits, else rounded half away from zero to the currency's minor unit.
+ * @example roundedMoney(33.3333, 'USD') // { amount: 3333, currency: 'USD' }
+ */
+export function roundedMoney(n: number, currency: string): Money {
+  try {
+    return fromDecimalString(String(n), currency);
+  } catch {
+    const scale = 10 ** currencyExponent(currency);
+    return money(Math.sign(n) * Math.round(Math.abs(n) * scale), currency);
+  }
+}
+
 /** Human format with the currency symbol, e.g. `$1,250.00`, `¥1,500`, `KWD 1.250`. */
 export function formatMoney(m: Money, locale = 'en-US'): string {
   const exp = currencyExponent(m.currency);

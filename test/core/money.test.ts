@@ -8,6 +8,7 @@ import {
   fractionOf,
   fromDecimalString,
   money,
+  roundedMoney,
   sumMoney,
   toDecimalString,
 } from '../../src/core/money.js';
@@ -40,6 +41,15 @@ describe('money', () => {
 
   it('parses and prints decimals with the currency exponent', () => {
     expect(fromDecimalString('12.5', 'USD')).toEqual(money(1250, 'USD'));
+  });
+
+  it('rounds a vendor unit price with more decimals than the currency to its minor unit, exact when it fits', () => {
+    expect(roundedMoney(12.5, 'USD')).toEqual(money(1250, 'USD'));
+    expect(roundedMoney(33.3333, 'USD')).toEqual(money(3333, 'USD'));
+    expect(roundedMoney(0.125, 'USD')).toEqual(money(13, 'USD'));
+    expect(roundedMoney(-0.125, 'USD')).toEqual(money(-13, 'USD'));
+    expect(roundedMoney(1.2345, 'JPY')).toEqual(money(1, 'JPY'));
+    expect(roundedMoney(1.23456, 'KWD')).toEqual(money(1235, 'KWD'));
     expect(fromDecimalString('1.250', 'KWD')).toEqual(money(1250, 'KWD'));
     expect(() => fromDecimalString('10.5', 'JPY')).toThrow('JPY has 0 decimal places');
     expect(toDecimalString(money(1250, 'KWD'))).toBe('1.250');

@@ -1,5 +1,5 @@
 import { maxDay } from '../../../core/dates.js';
-import { currencyExponent, type Money } from '../../../core/money.js';
+import { roundedMoney } from '../../../core/money.js';
 import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
@@ -131,16 +131,6 @@ export function quickbooksPoNumber(
   return m?.[1]?.trim() || null;
 }
 
-/** A unit price as Money: QuickBooks keeps up to 7 decimals on UnitPrice, so it is rounded to the currency's. */
-function unitMoney(n: number, currency: string): Money {
-  try {
-    return qboToMoney(n, currency);
-  } catch {
-    const scale = 10 ** currencyExponent(currency);
-    return { amount: Math.sign(n) * Math.round(Math.abs(n) * scale), currency };
-  }
-}
-
 /** The sales lines of an invoice (QuickBooks' subtotal line and other detail types are not lines we write). */
 function linesOf(invoice: QboInvoice, currency: string): InvoiceLineSnapshot[] {
   const out: InvoiceLineSnapshot[] = [];
@@ -152,7 +142,8 @@ function linesOf(invoice: QboInvoice, currency: string): InvoiceLineSnapshot[] {
     out.push({
       description: l.Description ?? '',
       quantity: d.Qty ?? 1,
-      unitAmount: d.UnitPrice !== undefined ? unitMoney(d.UnitPrice, currency) : amount,
+      // QuickBooks keeps up to 7 decimals on UnitPrice: rounded to the currency's.
+      unitAmount: d.UnitPrice !== undefined ? roundedMoney(d.UnitPrice, currency) : amount,
       amount,
       ...(tax ? { taxCode: tax } : {}),
     });

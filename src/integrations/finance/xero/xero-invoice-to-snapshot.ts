@@ -4,7 +4,7 @@
  * written-off status; see xero-write-offs.ts); VOIDED and DELETED → void. Amounts are read exactly (see amounts.ts).
  */
 import { maxDay } from '../../../core/dates.js';
-import { currencyExponent, type Money } from '../../../core/money.js';
+import { roundedMoney } from '../../../core/money.js';
 import type {
   InvoiceLineSnapshot,
   InvoicePayment,
@@ -44,22 +44,13 @@ function required<T>(value: T | undefined | null, what: string): T {
   return value;
 }
 
-/** A unit amount as Money: Xero keeps up to 4 decimals on UnitAmount (unitdp=4), so it is rounded to the currency's. */
-function unitMoney(n: number, currency: string): Money {
-  try {
-    return fromXeroAmount(n, currency);
-  } catch {
-    const scale = 10 ** currencyExponent(currency);
-    return { amount: Math.sign(n) * Math.round(Math.abs(n) * scale), currency };
-  }
-}
-
 function lineOf(l: XeroLineItem, currency: string): InvoiceLineSnapshot {
   const amount = fromXeroAmount(l.LineAmount, currency);
   return {
     description: l.Description ?? '',
     quantity: l.Quantity ?? 1,
-    unitAmount: l.UnitAmount !== undefined ? unitMoney(l.UnitAmount, currency) : amount,
+    // Xero keeps up to 4 decimals on UnitAmount (unitdp=4): rounded to the currency's.
+    unitAmount: l.UnitAmount !== undefined ? roundedMoney(l.UnitAmount, currency) : amount,
     amount,
     ...(l.TaxType ? { taxCode: l.TaxType } : {}),
   };
