@@ -14,7 +14,11 @@ import {
 import { createQuickBooksClient, type QuickBooksClientOptions } from './client.js';
 import { customerDraftToQuickBooks, customerDraftToQuickBooksUpdate } from './customer-draft-to-quickbooks.js';
 import { estimateDraftToQuickBooks, quickbooksEstimateToCreated } from './estimate-draft-to-quickbooks.js';
-import { invoiceDraftToQuickBooks, NO_DRAFTS_MESSAGE } from './invoice-draft-to-quickbooks.js';
+import {
+  type InvoiceMappingOptions,
+  invoiceDraftToQuickBooks,
+  NO_DRAFTS_MESSAGE,
+} from './invoice-draft-to-quickbooks.js';
 import { customerRefFromNotes, estimateRefFromNote, invoiceRefFromNote } from './notes-markers.js';
 import { quickBooksFaultCodes } from './parse-quickbooks-error.js';
 import { paymentTermsToQuickBooks } from './payment-terms-to-quickbooks.js';
@@ -261,6 +265,26 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete: false, creditMemos });
   }
 
+  /**
+   * The body of an invoice or estimate: lines with tax are checked against the company's codes before anything is
+   * written (the payment terms may be created), then mapped with the terms, the item and the PO field.
+   */
+  async function salesFormBody<D extends { lines: InvoiceDraft['lines']; paymentTerms: string }, B>(
+    draft: D,
+    idempotencyKey: string,
+    toBody: (draft: D, opts: InvoiceMappingOptions) => B,
+  ): Promise<B> {
+    const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
+    if (tax) toBody(draft, { itemRef, tax });
+    const termRef = await salesTermRef(draft.paymentTerms, idempotencyKey);
+    return toBody(draft, {
+      salesTermRef: termRef,
+      itemRef,
+      ...(tax ? { tax } : {}),
+      ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
+    });
+  }
+
   const system: FinanceSystem = {
     id: 'quickbooks',
     capabilities: QUICKBOOKS_CAPABILITIES,
@@ -354,16 +378,7 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
     async createInvoice(draft: InvoiceDraft, idempotencyKey: string): Promise<CreatedInvoice> {
       if (draft.status !== 'issued') throw new FinanceError('quickbooks', 'validation', NO_DRAFTS_MESSAGE);
-      // Lines with tax are checked against the company's codes before anything is written.
-      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
-      if (tax) invoiceDraftToQuickBooks(draft, { itemRef, tax });
-      const termRef = await salesTermRef(draft.paymentTerms, idempotencyKey);
-      const body = invoiceDraftToQuickBooks(draft, {
-        salesTermRef: termRef,
-        itemRef,
-        ...(tax ? { tax } : {}),
-        ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
-      });
+      const body = await salesFormBody(draft, idempotencyKey, invoiceDraftToQuickBooks);
       const res = await client.call('POST', 'invoice', QBO_LENIENT.InvoiceResponse, { body, idempotencyKey });
       return quickbooksInvoiceToCreated(res.Invoice, snapshotCtx);
     },
@@ -400,15 +415,7 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     },
 
     async createEstimate(draft: EstimateDraft, idempotencyKey: string): Promise<CreatedEstimate> {
-      const tax = draft.lines.some((l) => l.tax) ? await loadTaxSetup() : undefined;
-      if (tax) estimateDraftToQuickBooks(draft, { itemRef, tax });
-      const termRef = await salesTermRef(draft.paymentTerms, idempotencyKey);
-      const body = estimateDraftToQuickBooks(draft, {
-        salesTermRef: termRef,
-        itemRef,
-        ...(tax ? { tax } : {}),
-        ...(options.poCustomField ? { poCustomField: options.poCustomField } : {}),
-      });
+      const body = await salesFormBody(draft, idempotencyKey, estimateDraftToQuickBooks);
       const res = await client.call('POST', 'estimate', QBO_LENIENT.EstimateResponse, { body, idempotencyKey });
       return quickbooksEstimateToCreated(res.Estimate, snapshotCtx);
     },
