@@ -444,7 +444,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       })),
       Prepayments: [],
       Overpayments: [],
-      AmountDue: money(voided ? 0n : total - paid - credited, inv.currency),
+      AmountDue: money(voided ? 0n : owed(inv), inv.currency),
       AmountPaid: money(paid, inv.currency),
       AmountCredited: money(credited, inv.currency),
       CurrencyRate: 1,
@@ -1130,6 +1130,28 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
    * Credits an approved invoice by hand with a sales credit note allocated to it (default: the whole amount due,
    * to the first revenue account); a credit that settles it makes the invoice PAID, as in Xero.
    */
+  /** What an approved invoice still owes, in minor units: its total less payments and allocated credit notes. */
+  function owed(inv: StoredInvoice): bigint {
+    return (
+      linesTotal(inv) - inv.payments.reduce((s, p) => s + p.amount, 0n) - inv.credits.reduce((s, c) => s + c.amount, 0n)
+    );
+  }
+
+  /** A payment's or credit's amount in minor units: what is owed by default, never more. */
+  function settlement(inv: StoredInvoice, major: number | undefined, what: 'pay' | 'credit'): bigint {
+    const due = owed(inv);
+    const amount = major === undefined ? due : scaled(major, currencyExponent(inv.currency));
+    if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot ${what} ${major} of ${due}`);
+    return amount;
+  }
+
+  /** Nothing left owing: the invoice is PAID, on the day of the settlement that cleared it. */
+  function paidIfSettled(inv: StoredInvoice, on: CalendarDay): void {
+    if (owed(inv) !== 0n) return;
+    inv.status = 'PAID';
+    inv.fullyPaidOn = on;
+  }
+
   function creditInvoice(
     invoiceId: string,
     credit: { amount?: number; on?: CalendarDay; accountCode?: string; description?: string } = {},
@@ -1138,13 +1160,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     const { o, inv } = invoiceById(invoiceId);
     if (inv.status !== 'AUTHORISED')
       throw new Error(`Xero allocates credit notes to AUTHORISED invoices only (${inv.status})`);
-    const exp = currencyExponent(inv.currency);
-    const due =
-      linesTotal(inv) -
-      inv.payments.reduce((s, p) => s + p.amount, 0n) -
-      inv.credits.reduce((s, c) => s + c.amount, 0n);
-    const amount = credit.amount === undefined ? due : scaled(credit.amount, exp);
-    if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot credit ${credit.amount} of ${due}`);
+    const amount = settlement(inv, credit.amount, 'credit');
     const on = credit.on ?? formatDay(now());
     // A GUID of its own (not the sandbox's counter): credit note verdicts are remembered per process by id.
     const id = randomUUID();
@@ -1156,10 +1172,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       accountCode: credit.accountCode ?? accountCodes[0] ?? '200',
       description: credit.description ?? 'Credit',
     });
-    if (amount === due) {
-      inv.status = 'PAID';
-      inv.fullyPaidOn = on;
-    }
+    paidIfSettled(inv, on);
     touch(o, inv, 'Credit Note Applied', by);
     return id;
   }
@@ -1322,19 +1335,10 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       const { o, inv } = invoiceById(invoiceId);
       if (inv.status !== 'AUTHORISED')
         throw new Error(`Xero takes payments on AUTHORISED invoices only (${inv.status})`);
-      const exp = currencyExponent(inv.currency);
-      const due =
-        linesTotal(inv) -
-        inv.payments.reduce((s, p) => s + p.amount, 0n) -
-        inv.credits.reduce((s, c) => s + c.amount, 0n);
-      const amount = payment.amount === undefined ? due : scaled(payment.amount, exp);
-      if (amount === null || amount <= 0n || amount > due) throw new Error(`cannot pay ${payment.amount} of ${due}`);
+      const amount = settlement(inv, payment.amount, 'pay');
       const on = payment.on ?? formatDay(now());
       inv.payments.push({ id: nextId('9a000000'), on, amount });
-      if (amount === due) {
-        inv.status = 'PAID';
-        inv.fullyPaidOn = on;
-      }
+      paidIfSettled(inv, on);
       touch(o, inv, 'Paid', personName);
     },
 
