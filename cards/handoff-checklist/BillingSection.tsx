@@ -17,6 +17,7 @@ import {
   Tile,
 } from '@hubspot/ui-extensions';
 import type { BillingView, HandoffCard, HandoffView } from '../../src/api/contracts.js';
+import { financeSystemName } from '../../src/core/finance-systems.js';
 import { day, instant, money } from '../shared/format.js';
 import type { Backend } from '../shared/use-backend.js';
 import { CorrectionsSection } from './CorrectionsSection.js';
@@ -103,7 +104,7 @@ export interface BillingSectionProps {
 /** Billing status, the finance system link once live, the vendor's error with a retry, and the invoice preview. */
 export function BillingSection({ view, backend }: BillingSectionProps) {
   const billing = view.billing;
-  const systemName = billing.system ? B.system[billing.system] : '';
+  const systemName = billing.system ? financeSystemName(billing.system) : '';
   // The finance handoff carries billing; only a user it allows gets the retry.
   const retryable: HandoffCard | undefined = view.handoffs.find((h) => h.can.retryBilling);
   return (

@@ -143,11 +143,6 @@ export const STRINGS = {
       live: 'Live',
       failed: 'Failed',
     },
-    system: {
-      quickbooks: 'QuickBooks',
-      xero: 'Xero',
-      stripe: 'Stripe',
-    },
     openCustomer: (system: string) => `Open the customer in ${system}`,
     failedTitle: 'Billing setup failed',
     failedAt: (when: string) => `Reported ${when}`,

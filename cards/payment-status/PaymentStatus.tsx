@@ -18,6 +18,7 @@ import {
   Text,
 } from '@hubspot/ui-extensions';
 import type { PaymentStatusView } from '../../src/api/contracts.js';
+import { financeSystemName } from '../../src/core/finance-systems.js';
 import { alertVariant } from '../../src/receivables/risk.js';
 import { day, days, instant, money } from '../shared/format.js';
 import { settingsUrl } from '../shared/hubspot-urls.js';
@@ -75,7 +76,7 @@ function PaymentStatusLoaded({ record, settings }: { record: PaymentRecord; sett
 }
 
 function PaymentStatusBody({ view, settings }: { view: PaymentStatusView; settings: string }) {
-  const system = view.finance.system ? (STRINGS.system[view.finance.system] ?? view.finance.system) : '';
+  const system = view.finance.system ? financeSystemName(view.finance.system) : '';
   const settingsLink = (
     <Link href={{ url: settings, external: true }} testId="settings-link">
       {STRINGS.openSettings}

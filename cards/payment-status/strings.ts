@@ -46,5 +46,4 @@ export const STRINGS = {
   openCustomer: (system: string) => `Open the customer in ${system}`,
   asOf: (when: string) => `Figures as of ${when}`,
   neverRefreshed: 'Invoices have not been read from the finance system yet.',
-  system: { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' } as Record<string, string>,
 } as const;

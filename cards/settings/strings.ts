@@ -1,3 +1,5 @@
+import { FINANCE_SYSTEM_NAMES } from '../../src/core/finance-systems.js';
+
 /** Every text of the settings page, in one place so it can be translated later. */
 export const STRINGS = {
   loading: 'Loading settings…',
@@ -19,7 +21,7 @@ export const STRINGS = {
     lastError: (message: string) => `Last error: ${message}`,
     connect: (system: string) => `Connect ${system}`,
     reconnect: (system: string) => `Reconnect ${system}`,
-    systems: { quickbooks: 'QuickBooks', xero: 'Xero', stripe: 'Stripe' },
+    systems: FINANCE_SYSTEM_NAMES,
   },
 
   stripe: {
