@@ -1,9 +1,7 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HandlerContext } from '../../serverless/handler.js';
 import { acknowledgeCorrection } from '../../src/app/corrections.js';
 import { getHandoffView } from '../../src/app/handoff-service.js';
-import type { AppServices } from '../../src/app/services.js';
 import { correctionText } from '../../src/corrections/detect.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { acknowledgeCorrectionIn, MANUAL_CORRECTION_FACT } from '../../src/jobs/corrections.js';
@@ -11,7 +9,6 @@ import { refreshReceivables } from '../../src/jobs/receivables.js';
 import { reconcilePortal } from '../../src/jobs/reconciliation.js';
 import { runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
 import { jobForEvent } from '../../src/jobs/webhook-dispatch.js';
-import { createLogger } from '../../src/server/logger.js';
 import { correctionsStore } from '../../src/store/corrections-store.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
@@ -222,13 +219,7 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       // Flag writes nothing to HubSpot.
       expect(h.hubspot.get('deals', s.dealId)?.properties.rh_po_number ?? null).not.toBe('PO-2');
 
-      const ctx: HandlerContext<AppServices> = {
-        portalId: PORTAL,
-        user: { id: '2002', roles: ['finance'], teams: [] },
-        now: h.clock.now,
-        logger: createLogger('silent'),
-        services: await h.runtime.services(PORTAL),
-      };
+      const ctx = await h.contextAs(['finance']);
       const texts = ((await getHandoffView(ctx, { dealId: s.dealId })).billing.corrections ?? []).map((c) => c.text);
       const label = byField.invoicePoNumber?.subjectLabel;
       expect(texts).toEqual(
@@ -453,14 +444,7 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
     try {
       h.xero.setContactTerms(s.customerId, 'net_45');
       await s.refresh();
-      const ctxAs = async (roles: string[]): Promise<HandlerContext<AppServices>> => ({
-        portalId: PORTAL,
-        user: { id: '2002', roles, teams: [] },
-        now: h.clock.now,
-        logger: createLogger('silent'),
-        services: await h.runtime.services(PORTAL),
-      });
-      const view = await getHandoffView(await ctxAs(['finance']), { dealId: s.dealId });
+      const view = await getHandoffView(await h.contextAs(['finance']), { dealId: s.dealId });
       const [shown] = view.billing.corrections ?? [];
       // The sandbox's clock is the test's: the change happened on 3 Nov.
       expect(shown).toMatchObject({
@@ -478,11 +462,13 @@ describe.each(testDatabases())('manual corrections on $name', ({ open }) => {
       });
 
       const input = { dealId: s.dealId, correctionId: shown?.id as string };
-      await expect(acknowledgeCorrection(await ctxAs(['sales']), input)).rejects.toMatchObject({ code: 'forbidden' });
+      await expect(acknowledgeCorrection(await h.contextAs(['sales']), input)).rejects.toMatchObject({
+        code: 'forbidden',
+      });
       await expect(
-        acknowledgeCorrection(await ctxAs(['finance']), { ...input, dealId: '999999' }),
+        acknowledgeCorrection(await h.contextAs(['finance']), { ...input, dealId: '999999' }),
       ).rejects.toMatchObject({ code: 'not_found' });
-      const after = await acknowledgeCorrection(await ctxAs(['revops']), input);
+      const after = await acknowledgeCorrection(await h.contextAs(['revops']), input);
       expect(after.billing.corrections?.[0]).toMatchObject({
         status: 'acknowledged',
         acknowledgedBy: '2002',

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HandlerContext } from '../../serverless/handler.js';
 import { getHandoffView } from '../../src/app/handoff-service.js';
 import { cancelScheduledInvoice, markMilestoneAccepted } from '../../src/app/milestones.js';
-import type { AppServices } from '../../src/app/services.js';
 import { checkScheduledInvoicesAs } from '../../src/billing/feasibility.js';
 import type { BillingPlanInput } from '../../src/billing/plan.js';
 import {
@@ -14,7 +12,6 @@ import { HandoffTemplateSchema } from '../../src/handoff/template.js';
 import { DEFAULT_CS_TO_FINANCE } from '../../src/handoff/templates/default-cs-to-finance.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { issueContextFor, issueHeldInvoice, runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
-import { createLogger } from '../../src/server/logger.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { testDatabases } from '../support/databases.js';
 import { type Harness, milestonePlan, NOW, openHarness, PORTAL, usd, vendorState } from '../support/finance-harness.js';
@@ -71,15 +68,7 @@ describe.each(testDatabases())('QuickBooks estimates for held invoices on $name'
   const invoicesOf = (setupId: string) => ofSetup(h.qbo.state.invoices.values(), setupId);
   const estimatesOf = (setupId: string) => ofSetup(h.qbo.state.estimates.values(), setupId);
 
-  async function ctxAs(roles: string[]): Promise<HandlerContext<AppServices>> {
-    return {
-      portalId: PORTAL,
-      user: { id: '2002', roles, teams: [] },
-      now: h.clock.now,
-      logger: createLogger('silent'),
-      services: await h.runtime.services(PORTAL),
-    };
-  }
+  const ctxAs = (roles: string[]) => h.contextAs(roles);
 
   it('creates an Estimate for each invoice not yet due, no Invoice until the date; on the date one linked Invoice closes it', async () => {
     h.resetVendors();

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { HandlerContext } from '../../serverless/handler.js';
 import type { HandoffView } from '../../src/api/contracts.js';
 import { getHandoffView } from '../../src/app/handoff-service.js';
 import { cancelScheduledInvoice, markMilestoneAccepted } from '../../src/app/milestones.js';
-import type { AppServices } from '../../src/app/services.js';
 import { generateSchedule } from '../../src/billing/schedule.js';
 import { runBillingSetup } from '../../src/jobs/billing-setup.js';
 import { milestoneTrigger, runScheduledInvoices } from '../../src/jobs/scheduled-invoices.js';
-import { createLogger } from '../../src/server/logger.js';
 import { financeStore } from '../../src/store/finance-store.js';
 import { portalStore } from '../../src/store/portal-store.js';
 import { testDatabases } from '../support/databases.js';
@@ -41,15 +38,7 @@ describe.each(testDatabases())('scheduled invoices in QuickBooks on $name', ({ o
   const qboInvoicesOf = (setupId: string) =>
     [...h.qbo.state.invoices.values()].filter((i) => (i.PrivateNote ?? '').includes(setupId));
 
-  async function ctxAs(roles: string[]): Promise<HandlerContext<AppServices>> {
-    return {
-      portalId: PORTAL,
-      user: { id: '2002', roles, teams: [] },
-      now: h.clock.now,
-      logger: createLogger('silent'),
-      services: await h.runtime.services(PORTAL),
-    };
-  }
+  const ctxAs = (roles: string[]) => h.contextAs(roles);
 
   it('creates no invoice before its issue date, and the sweep issues it on the day', async () => {
     h.clock.now = NOW;

@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import type { HandlerContext } from '../../serverless/handler.js';
 import { installPortal } from '../../src/app/install.js';
+import type { AppServices } from '../../src/app/services.js';
 import type { BillingPlanInput } from '../../src/billing/plan.js';
 import { generateSchedule } from '../../src/billing/schedule.js';
 import { todayIn } from '../../src/core/dates.js';
@@ -138,6 +140,8 @@ export interface Harness {
     /** The template's `quickbooksScheduledAs`, as startBilling fixes it on the setup (default held). */
     scheduledAs?: 'held' | 'estimate';
   }): Promise<{ setupId: string; handoffId: string; dealId: string; companyId: string | null }>;
+  /** A card call's context in the harness portal: user 2002 with these roles, at the harness clock. */
+  contextAs(roles: string[]): Promise<HandlerContext<AppServices>>;
   close(): Promise<void>;
 }
 
@@ -216,6 +220,13 @@ export async function openHarness(
     ...(options.timeZone ? { timeZone: options.timeZone } : {}),
   });
   Object.assign(h, { db, box, runtime, sent });
+  h.contextAs = async (roles) => ({
+    portalId: PORTAL,
+    user: { id: '2002', roles, teams: [] },
+    now: clock.now,
+    logger,
+    services: await runtime.services(PORTAL),
+  });
   h.financeConfig = {
     quickbooks: { ...QBO_OAUTH_CLIENT, apiBaseUrl: QBO_API, webhookVerifierToken: h.qbo.webhooks.verifierToken },
     xero: { ...XERO_CLIENT, salesAccountCode: '200', webhookKey: h.xero.webhookKey },
