@@ -2,8 +2,15 @@ import express, { type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PAYMENT_TERMS_CATALOG } from '../billing/payment-terms.js';
+import {
+  type InvoiceSnapshotContext,
+  quickbooksPoNumber,
+} from '../integrations/finance/quickbooks/quickbooks-invoice-to-snapshot.js';
 import type { QuickBooksSandbox } from '../integrations/finance/quickbooks/sandbox/index.js';
 import type { QboInvoice, QboSalesItemLine } from '../integrations/finance/quickbooks/types.js';
+
+/** The QuickBooks PO custom field the app is configured with (QUICKBOOKS_PO_FIELD_ID); none: the memo's PO line. */
+type PoCustomField = InvoiceSnapshotContext['poCustomField'];
 
 /**
  * Demo only: play the finance person who edits a customer directly in QuickBooks, and deliver the sandbox's
@@ -42,23 +49,13 @@ const InvoiceEditSchema = z
   .strict()
   .refine((b) => b.poNumber !== undefined || b.line !== undefined, { message: 'give poNumber and/or line' });
 
-/** The PO where it is on the invoice: the memo's "PO: …" line (no PO custom field configured), else a custom field. */
-function poOf(inv: QboInvoice): { where: 'memo' | 'customField'; value: string | null; definitionId?: string } {
-  const memo = /^PO: *(.*)$/m.exec(inv.CustomerMemo?.value ?? '');
-  if (memo) return { where: 'memo', value: memo[1]?.trim() || null };
-  const field = inv.CustomField?.find((f) => f.StringValue) ?? inv.CustomField?.[0];
-  return field
-    ? { where: 'customField', value: field.StringValue ?? null, definitionId: field.DefinitionId }
-    : { where: 'memo', value: null };
-}
-
-function invoiceView(inv: QboInvoice) {
+function invoiceView(inv: QboInvoice, poCustomField: PoCustomField | undefined) {
   const lines = inv.Line.filter((l): l is QboSalesItemLine => l.DetailType === 'SalesItemLineDetail');
   return {
     id: inv.Id,
     number: inv.DocNumber ?? null,
     customerId: inv.CustomerRef.value,
-    poNumber: poOf(inv).value,
+    poNumber: quickbooksPoNumber(inv, poCustomField),
     total: inv.TotalAmt,
     lines: lines.map((l, i) => ({
       index: i + 1,
@@ -74,11 +71,15 @@ function invoiceView(inv: QboInvoice) {
  * GET /demo/quickbooks/customers lists the sandbox's customers; POST /demo/quickbooks/customers/:id/terms changes
  * one's payment terms (body `{ "terms": "net_45" }`), as a person would in QuickBooks. GET /demo/quickbooks/invoices
  * lists the invoices with their PO number and lines; POST /demo/quickbooks/invoices/:id changes an invoice's PO
- * number (where it is: the memo's "PO: …" line, else the PO custom field) and/or one line (body
+ * number (where the app reads and writes it: the configured PO custom field, else the memo's "PO: …" line) and/or one line (body
  * `{ "poNumber": "PO-2", "line": { "index": 1, "qty": 1, "unitPrice": 450 } }`).
  * @example app.use(financeEditsRouter(sandboxes.quickbooks))
  */
-export function financeEditsRouter(quickbooks: QuickBooksSandbox): Router {
+export function financeEditsRouter(
+  quickbooks: QuickBooksSandbox,
+  options: { poCustomField?: PoCustomField | undefined } = {},
+): Router {
+  const { poCustomField } = options;
   const router = express.Router();
   const codes = PAYMENT_TERMS_CATALOG.map((t) => t.code);
   router.get('/demo/quickbooks/customers', (_req, res) => {
@@ -109,7 +110,7 @@ export function financeEditsRouter(quickbooks: QuickBooksSandbox): Router {
     res.json({ id: c.Id, terms, lastUpdatedTime: c.MetaData.LastUpdatedTime });
   });
   router.get('/demo/quickbooks/invoices', (_req, res) => {
-    res.json([...quickbooks.state.invoices.values()].map(invoiceView));
+    res.json([...quickbooks.state.invoices.values()].map((inv) => invoiceView(inv, poCustomField)));
   });
   router.post('/demo/quickbooks/invoices/:id', express.json(), (req, res) => {
     const parsed = InvoiceEditSchema.safeParse(req.body ?? {});
@@ -127,23 +128,22 @@ export function financeEditsRouter(quickbooks: QuickBooksSandbox): Router {
       return;
     }
     const { poNumber, line } = parsed.data;
-    const po = poOf(inv);
     try {
       const memo = inv.CustomerMemo?.value ?? '';
       const edited = quickbooks.editInvoice(inv.Id, {
-        ...(poNumber !== undefined && po.where === 'memo'
+        ...(poNumber !== undefined && !poCustomField
           ? {
               customerMemo: /^PO: /m.test(memo)
                 ? memo.replace(/^PO: .*$/m, `PO: ${poNumber}`)
                 : `PO: ${poNumber}\n${memo}`.trim(),
             }
           : {}),
-        ...(poNumber !== undefined && po.where === 'customField'
-          ? { customField: { definitionId: po.definitionId as string, value: poNumber } }
+        ...(poNumber !== undefined && poCustomField
+          ? { customField: { definitionId: poCustomField.definitionId, value: poNumber } }
           : {}),
         ...(line ? { line } : {}),
       });
-      res.json(invoiceView(edited));
+      res.json(invoiceView(edited, poCustomField));
     } catch (e) {
       res.status(409).json({ code: 'conflict', path: line ? 'line' : 'poNumber', message: (e as Error).message });
     }

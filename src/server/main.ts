@@ -28,7 +28,9 @@ async function main(): Promise<void> {
           extraRouters: (c) => [
             previewRouter({ ...c, logger, hubspot: demo.sandboxes.hubspot }),
             // Edit a customer "in QuickBooks" to see a manual correction reach the deal card.
-            financeEditsRouter(demo.sandboxes.quickbooks),
+            financeEditsRouter(demo.sandboxes.quickbooks, {
+              poCustomField: demo.financeConfig.quickbooks?.poCustomField,
+            }),
           ],
         }
       : { workers: config.workers },

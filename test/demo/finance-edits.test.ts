@@ -90,6 +90,43 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
     expect((await request(app).post('/demo/quickbooks/invoices/nope').send({ poNumber: 'X' })).status).toBe(404);
   });
 
+  it('writes a new PO number where the app reads it: the memo without a PO field, the configured field with one', async () => {
+    for (const poCustomField of [undefined, { definitionId: '1' }]) {
+      const qbo = createQuickBooksSandbox();
+      invoiceSandbox = qbo;
+      const finance = createQuickBooksFinanceSystem({
+        realmId: qbo.realmId,
+        accessToken: async () => qbo.accessToken,
+        baseUrl: BASE,
+        ...(poCustomField ? { poCustomField } : {}),
+      });
+      const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
+      // No PO at setup; QuickBooks answers with the company's sales custom fields all the same, empty.
+      const created = await finance.createInvoice(
+        {
+          customerId,
+          reference: 'setup-2:2026-03',
+          issueDate: '2026-03-01',
+          dueDate: '2026-03-31',
+          currency: 'USD',
+          paymentTerms: 'net_30',
+          status: 'issued',
+          lines: [
+            { description: 'Support', quantity: 1, unitAmount: money(500_00, 'USD'), amount: money(500_00, 'USD') },
+          ],
+        },
+        'k2',
+      );
+      const stored = qbo.state.invoices.get(created.id);
+      if (stored) stored.CustomField = [{ DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType' }];
+      const app = express().use(financeEditsRouter(qbo, { poCustomField }));
+      const edited = await request(app).post(`/demo/quickbooks/invoices/${created.id}`).send({ poNumber: 'PO-9' });
+      expect(edited.body).toMatchObject({ poNumber: 'PO-9' });
+      const [snap] = await finance.listInvoices({ customerId });
+      expect(snap?.poNumber).toBe('PO-9');
+    }
+  });
+
   it('delivers the sandbox webhook, signed, to the app’s QuickBooks route', async () => {
     const qbo = createQuickBooksSandbox();
     const id = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
