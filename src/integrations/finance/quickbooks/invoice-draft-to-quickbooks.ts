@@ -79,8 +79,12 @@ function line(
       throw invalid(`line ${index + 1} ${field} is in ${m.currency}, the invoice in ${currency}`);
     }
   }
-  const period =
-    l.periodStart && l.periodEnd
+  // QuickBooks keeps one ServiceDate per line, so the period goes into the description — once: a description that
+  // already names its period (the schedule writes "…, 2026-03-01 to 2026-03-31") is left as it is.
+  const named = [l.periodStart, l.periodEnd].every((d) => !d || l.description.includes(d));
+  const period = named
+    ? ''
+    : l.periodStart && l.periodEnd
       ? ` (${l.periodStart} to ${l.periodEnd})`
       : l.periodStart
         ? ` (from ${l.periodStart})`

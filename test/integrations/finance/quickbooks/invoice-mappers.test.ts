@@ -98,6 +98,20 @@ describe('invoiceDraftToQuickBooks', () => {
       CustomField: [{ DefinitionId: '1', Name: 'P.O. Number', Type: 'StringType', StringValue: 'PO-4500012345' }],
     });
     expect(QBO_STRICT.InvoiceCreate.safeParse(body).success).toBe(true);
+    // A description that already names its period (as the schedule writes it) does not get it twice.
+    const named = invoiceDraftToQuickBooks(
+      {
+        ...draft,
+        lines: [
+          {
+            ...(draft.lines[0] as InvoiceDraft['lines'][number]),
+            description: 'Retainer, 2026-03-01 to 2026-03-31',
+          },
+        ],
+      },
+      { itemRef: ITEM },
+    );
+    expect(named.Line[0]?.Description).toBe('Retainer, 2026-03-01 to 2026-03-31');
     expect(invoiceRefFromNote(body.PrivateNote)).toBe('setup-81:2026-03');
   });
 
