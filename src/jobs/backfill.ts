@@ -338,16 +338,26 @@ export async function backfillSummary(db: Db, portalId: number): Promise<Backfil
   return s;
 }
 
-/** Runs `fn` for each item with at most `n` at once. */
+/**
+ * Runs `fn` for each item with at most `n` at once. After one call throws no new item starts, and the pool rejects
+ * with that error only once the calls already under way have settled: nothing of the session keeps running after it
+ * has returned (a resumed session would otherwise race the remains of the one that stopped).
+ */
 async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
+  let failure: { error: unknown } | null = null;
   const worker = async () => {
-    while (next < items.length) {
+    while (!failure && next < items.length) {
       const item = items[next++] as T;
-      await fn(item);
+      try {
+        await fn(item);
+      } catch (e) {
+        failure ??= { error: e };
+      }
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, Math.min(n, items.length)) }, worker));
+  if (failure) throw (failure as { error: unknown }).error;
 }
 
 /**
@@ -363,11 +373,16 @@ export async function runBackfill(
   const now = deps.now ?? (() => new Date());
   const pageSize = Math.min(200, Math.max(1, options.pageSize ?? 100));
   const concurrency = Math.max(1, options.concurrency ?? 4);
+  // A crash (the checkpoint hook throwing) ends the whole session as a killed process would: every deal still in
+  // flight stops at its next checkpoint instead of going on.
+  let crashed: Crash | null = null;
   const checkpoint = async (name: string) => {
+    if (crashed) throw crashed;
     try {
       await options.checkpoint?.(name);
     } catch (e) {
-      throw new Crash(messageOf(e), { cause: e });
+      crashed = new Crash(messageOf(e), { cause: e });
+      throw crashed;
     }
   };
 

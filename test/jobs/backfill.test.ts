@@ -277,16 +277,20 @@ describe.each(testDatabases())('backfill on $name', ({ open }) => {
       fc.asyncProperty(fc.integer({ min: 1, max: Math.max(1, checkpoints - 1) }), async (killAt) => {
         const { h: hh, world: w } = await world();
         let seen = 0;
+        const afterKill: string[] = [];
         const options: BackfillOptions = {
           pageSize: 4,
           concurrency: 2,
           checkpoint: (name) => {
             seen++;
+            if (seen > killAt) afterKill.push(name);
             if (seen === killAt) throw new Error(`killed at ${name}`);
           },
         };
         await expect(runBackfill(depsFor(hh), PORTAL, options)).rejects.toThrow(/killed at/);
         const resumed = await runBackfill(depsFor(hh), PORTAL, { pageSize: 4, concurrency: 2 });
+        // Like a killed process, the killed session did nothing more: no deal it had in flight went on.
+        expect(afterKill).toEqual([]);
         expect(resumed.status).toBe('done');
         expect(counts(resumed)).toEqual(counts(full));
         expect(resumed.sessions).toBe(2);
