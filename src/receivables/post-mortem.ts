@@ -18,7 +18,8 @@ import { joinList, plural } from './text.js';
  *
  * What a snapshot can tell: Stripe's `uncollectible` arrives as `written_off`, and so does a Xero invoice settled by a
  * credit note to a bad-debt account (src/integrations/finance/xero/xero-write-offs.ts), and so does a QuickBooks
- * invoice whose balance a credit memo on a "Bad debt" item brought to 0 (isBadDebtCreditMemo in
+ * invoice whose balance a credit memo on a bad-debt item (named so, or posting to a bad-debt account) brought to 0
+ * (isBadDebtCreditMemo in
  * src/integrations/finance/quickbooks/quickbooks-invoice-to-snapshot.ts). A write-off the vendor does not mark that
  * way reads as paid and is caught only if it passes 90 days overdue first.
  */

@@ -56,6 +56,8 @@ describe('QuickBooks contract: fixtures match the model', () => {
     ['PAYMENT', S.Payment, F.PAYMENT],
     ['SECOND_PAYMENT', S.Payment, F.SECOND_PAYMENT],
     ['BAD_DEBT_CREDIT_MEMO', S.CreditMemo, F.BAD_DEBT_CREDIT_MEMO],
+    ['BAD_DEBT_ITEM', S.Item, F.BAD_DEBT_ITEM],
+    ['BAD_DEBTS_ACCOUNT', S.Account, F.BAD_DEBTS_ACCOUNT],
     ['WRITE_OFF_PAYMENT', S.Payment, F.WRITE_OFF_PAYMENT],
     ['WRITTEN_OFF_INVOICE', S.Invoice, F.WRITTEN_OFF_INVOICE],
     ['CUSTOMER_QUERY_RESPONSE', S.QueryResponse, F.CUSTOMER_QUERY_RESPONSE],
@@ -247,6 +249,8 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
     qbo.pay(i1.id, { amount: 500 });
     qbo.void(i2.id);
     qbo.writeOff(i4.id); // bad-debt credit memo applied by Receive Payment: the adapter then reads CreditMemos
+    // …and on an item not named bad debt, the Item and its Account too.
+    qbo.writeOff(i1.id, { itemName: 'Uncollectible', account: 'Bad debts', amount: 100 });
     await finance.findInvoiceByReference(created.id, 'setup-81:2026-03');
     await finance.listInvoices({ customerId: created.id });
     await finance.listInvoices({ changedSince: new Date('2026-03-22T00:00:00Z') });
@@ -341,8 +345,19 @@ describe('QuickBooks contract: every request the adapter sends and every answer 
     );
     expect(memoQueries.length).toBeGreaterThan(0);
     for (const call of memoQueries) {
-      expect((call.response as { QueryResponse: { CreditMemo?: unknown[] } }).QueryResponse.CreditMemo).toHaveLength(1);
+      expect((call.response as { QueryResponse: { CreditMemo?: unknown[] } }).QueryResponse.CreditMemo).toHaveLength(2);
     }
+  });
+
+  it('reads the item of a credit memo not named bad debt, and its account, and the sandbox answers them in full', () => {
+    const answered = (entity: 'Item' | 'Account') =>
+      qbo.calls
+        .filter((c) => c.route === 'GET query' && new RegExp(`from ${entity} `).test(c.params.query ?? ''))
+        .flatMap(
+          (c) => (c.response as { QueryResponse: Record<string, unknown[] | undefined> }).QueryResponse[entity] ?? [],
+        );
+    expect(answered('Item')).toEqual([expect.objectContaining({ Name: 'Uncollectible', Type: 'NonInventory' })]);
+    expect(answered('Account')).toEqual([expect.objectContaining({ Name: 'Bad debts', AccountSubType: 'BadDebts' })]);
   });
 
   it('every request body the adapter sent parses with the strict model (no unknown keys)', () => {

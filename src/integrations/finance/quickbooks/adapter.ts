@@ -11,7 +11,7 @@ import {
   type FinanceSystem,
   type InvoiceDraft,
 } from '../port.js';
-import { createQuickBooksClient, type QuickBooksClientOptions } from './client.js';
+import { createQuickBooksClient, type EntityOf, type QuickBooksClientOptions } from './client.js';
 import { customerDraftToQuickBooks, customerDraftToQuickBooksUpdate } from './customer-draft-to-quickbooks.js';
 import { estimateDraftToQuickBooks, quickbooksEstimateToCreated } from './estimate-draft-to-quickbooks.js';
 import {
@@ -22,11 +22,13 @@ import {
 import { customerRefFromNotes, estimateRefFromNote, invoiceRefFromNote } from './notes-markers.js';
 import { quickBooksFaultCodes } from './parse-quickbooks-error.js';
 import { paymentTermsToQuickBooks } from './payment-terms-to-quickbooks.js';
-import { qboEquals, qboString } from './query.js';
+import { type QboQueryEntity, qboEquals, qboString } from './query.js';
 import { quickbooksCustomerToCustomer, quickbooksCustomerUrl } from './quickbooks-customer-to-customer.js';
 import {
   type InvoiceSnapshotContext,
+  isBadDebtAccount,
   isVoidedQuickBooksInvoice,
+  itemsToCheck,
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
 } from './quickbooks-invoice-to-snapshot.js';
@@ -190,12 +192,19 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
       if (inv.Balance !== 0 || isVoidedQuickBooksInvoice(inv)) continue;
       for (const t of inv.LinkedTxn ?? []) if (t.TxnType === 'Payment' && !have.has(t.TxnId)) missing.add(t.TxnId);
     }
-    const ids = [...missing];
-    const out: QboPayment[] = [];
-    // One after the other: QuickBooks allows 10 concurrent requests per company.
+    return byIds('Payment', [...missing]);
+  }
+
+  /** Rows of `entity` by id, 100 ids a query, one query after the other (QuickBooks allows 10 at once per company). */
+  async function byIds<E extends QboQueryEntity>(
+    entity: E,
+    ids: readonly string[],
+    where: string[] = [],
+  ): Promise<Array<EntityOf<E>>> {
+    const out: Array<EntityOf<E>> = [];
     for (let i = 0; i < ids.length; i += 100) {
       const chunk = ids.slice(i, i + 100);
-      out.push(...(await client.queryAll('Payment', [`Id IN (${chunk.map(qboString).join(', ')})`])));
+      out.push(...(await client.queryAll(entity, [`Id IN (${chunk.map(qboString).join(', ')})`, ...where])));
     }
     return out;
   }
@@ -212,6 +221,44 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     const out: QboCreditMemo[] = [];
     for (const id of customers) out.push(...(await client.queryAll('CreditMemo', [qboEquals('CustomerRef', id)])));
     return out;
+  }
+
+  /** Whether each item (by id) posts to a bad-debt account, as read by this adapter instance (one job's worth). */
+  const itemVerdicts = new Map<string, boolean>();
+
+  /**
+   * The items of the credit memos that are booked to a bad-debt account though not named so (an item "Uncollectible"
+   * on the Bad debts expense account): the items this instance has not read yet in one Item query, then their
+   * income accounts in one Account query — none when every item is named bad debt or already read. Inactive items
+   * and accounts count too (a write-off item made inactive later still wrote the invoice off).
+   */
+  async function badDebtItemsOf(memos: readonly QboCreditMemo[]): Promise<Set<string>> {
+    const ids = itemsToCheck(memos);
+    const unknown = ids.filter((id) => !itemVerdicts.has(id));
+    if (unknown.length > 0) {
+      const everyState = ['Active IN (true, false)'];
+      const items = await byIds('Item', unknown, everyState);
+      const accountIds = [...new Set(items.flatMap((i) => (i.IncomeAccountRef ? [i.IncomeAccountRef.value] : [])))];
+      const accounts = accountIds.length > 0 ? await byIds('Account', accountIds, everyState) : [];
+      const badDebtAccounts = new Set(accounts.filter(isBadDebtAccount).map((a) => a.Id));
+      const incomeAccount = new Map(items.map((i) => [i.Id, i.IncomeAccountRef?.value]));
+      for (const id of unknown) {
+        const account = incomeAccount.get(id);
+        itemVerdicts.set(id, account !== undefined && badDebtAccounts.has(account));
+      }
+    }
+    return new Set(ids.filter((id) => itemVerdicts.get(id)));
+  }
+
+  /** Snapshots of `invoices` with what the payments tell: payments, and write-offs told from ordinary credits. */
+  async function settledSnapshots(
+    invoices: QboInvoice[],
+    payments: QboPayment[],
+    paymentsComplete: boolean,
+  ): Promise<InvoiceSnapshot[]> {
+    const creditMemos = await creditMemosApplied(payments);
+    const badDebtItems = creditMemos.length > 0 ? await badDebtItemsOf(creditMemos) : new Set<string>();
+    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete, creditMemos, badDebtItems });
   }
 
   function snapshots(invoices: QboInvoice[], ctx: InvoiceSnapshotContext): InvoiceSnapshot[] {
@@ -233,8 +280,7 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
 
   async function listByQuery(where: string[], paymentsComplete: boolean): Promise<InvoiceSnapshot[]> {
     const [invoices, payments] = await Promise.all([client.queryAll('Invoice', where), paymentsWhere(where)]);
-    const creditMemos = await creditMemosApplied(payments);
-    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete, creditMemos });
+    return settledSnapshots(invoices, payments, paymentsComplete);
   }
 
   async function listByCdc(changedSince: Date): Promise<InvoiceSnapshot[] | null> {
@@ -261,8 +307,7 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
     // invoice changed again later (an edit, a reminder) comes without the payment that closed it: that one is read
     // by id, so a write-off does not turn into a payment.
     payments.push(...(await paymentsClosing(invoices, payments)));
-    const creditMemos = await creditMemosApplied(payments);
-    return snapshots(invoices, { ...snapshotCtx, payments, paymentsComplete: false, creditMemos });
+    return settledSnapshots(invoices, payments, false);
   }
 
   /**

@@ -20,7 +20,8 @@ export interface QuickBooksClientOptions {
   fetch?: typeof fetch;
 }
 
-type EntityOf<E extends QboQueryEntity> =
+/** The row type a query of `E` answers. */
+export type EntityOf<E extends QboQueryEntity> =
   Required<QboQueryResponse['QueryResponse']>[E] extends Array<infer R> ? R : never;
 
 /**

@@ -5,6 +5,7 @@
  * ours.
  */
 import type {
+  QboAccount,
   QboCdcResponse,
   QboCloudEvent,
   QboCreditMemo,
@@ -15,6 +16,7 @@ import type {
   QboGatewayFault,
   QboInvoice,
   QboInvoiceCreate,
+  QboItem,
   QboLegacyWebhook,
   QboPayment,
   QboQueryResponse,
@@ -378,6 +380,35 @@ export const BAD_DEBT_CREDIT_MEMO: QboCreditMemo = {
   RemainingCredit: 0,
   CurrencyRef: { value: 'USD', name: 'United States Dollar' },
   MetaData: meta('2026-06-30T09:00:00-07:00'),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** The item of that credit memo: a non-inventory item posting to the bad-debt expense account. */
+export const BAD_DEBT_ITEM: QboItem = {
+  Id: '3',
+  SyncToken: '0',
+  Name: 'Bad debt',
+  FullyQualifiedName: 'Bad debt',
+  Type: 'NonInventory',
+  Active: true,
+  IncomeAccountRef: { value: '92', name: 'Bad debts' },
+  MetaData: meta('2026-01-05T09:00:00-07:00'),
+  domain: 'QBO',
+  sparse: false,
+};
+
+/** The account it posts to: QuickBooks' subtype for bad debt. */
+export const BAD_DEBTS_ACCOUNT: QboAccount = {
+  Id: '92',
+  SyncToken: '0',
+  Name: 'Bad debts',
+  FullyQualifiedName: 'Bad debts',
+  AccountType: 'Expense',
+  AccountSubType: 'BadDebts',
+  Classification: 'Expense',
+  Active: true,
+  MetaData: meta('2026-01-05T09:00:00-07:00'),
   domain: 'QBO',
   sparse: false,
 };

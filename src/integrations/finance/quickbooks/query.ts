@@ -11,6 +11,8 @@ export type QboQueryEntity =
   | 'Estimate'
   | 'Payment'
   | 'CreditMemo'
+  | 'Item'
+  | 'Account'
   | 'TaxCode'
   | 'TaxRate'
   | 'CompanyInfo'

@@ -3,7 +3,7 @@ import { roundedMoney } from '../../../core/money.js';
 import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
-import type { QboCreditMemo, QboInvoice, QboPayment } from './types.js';
+import type { QboAccount, QboCreditMemo, QboInvoice, QboPayment } from './types.js';
 
 export interface InvoiceSnapshotContext {
   /** The company's home currency: QuickBooks leaves CurrencyRef out in single-currency companies. */
@@ -19,6 +19,8 @@ export interface InvoiceSnapshotContext {
    * from this list counts as an ordinary credit, as before.
    */
   creditMemos?: readonly QboCreditMemo[];
+  /** Ids of items booked to a bad-debt account (the adapter reads them for items not named so); see isBadDebtCreditMemo. */
+  badDebtItems?: ReadonlySet<string>;
   /** The sales-form custom field we write the PO number to; without it the PO is the `PO: …` line of CustomerMemo. */
   poCustomField?: { definitionId: string; name?: string };
 }
@@ -47,21 +49,53 @@ function statusOf(invoice: QboInvoice, closedBy: Settlements['closedBy'] = null)
   return closedBy === 'write_off' ? 'written_off' : 'paid';
 }
 
-/** The one rule: an item whose name says bad debt (`Bad debt`, `Bad Debts`, `Bad-debt write-off`, `BadDebt`). */
+/** A name that says bad debt (`Bad debt`, `Bad Debts`, `Bad-debt write-off`, `BadDebt`). */
 const BAD_DEBT = /bad[\s_-]*debt/i;
+
+/**
+ * Whether an account of the chart books bad debt: QuickBooks' own subtype for it (`AccountSubType` BadDebts, an
+ * Expense account), or an account named so by hand.
+ * @example isBadDebtAccount({ Name: 'Uncollectible accounts', AccountSubType: 'BadDebts' }) // true
+ */
+export function isBadDebtAccount(account: Pick<QboAccount, 'Name' | 'AccountSubType'>): boolean {
+  return account.AccountSubType === 'BadDebts' || BAD_DEBT.test(account.Name);
+}
+
+/**
+ * The items of the credit memos' lines whose name does not say bad debt: the ones whose account has to be read to
+ * tell a write-off from an ordinary credit. Pure.
+ * @example itemsToCheck([{ Line: [{ DetailType: 'SalesItemLineDetail', Amount: 5, SalesItemLineDetail: { ItemRef: { value: '12', name: 'Uncollectible' } } }] }]) // ['12']
+ */
+export function itemsToCheck(memos: readonly Pick<QboCreditMemo, 'Line'>[]): string[] {
+  const ids = new Set<string>();
+  for (const m of memos) {
+    for (const l of m.Line) {
+      if (l.DetailType !== 'SalesItemLineDetail') continue;
+      const ref = l.SalesItemLineDetail.ItemRef;
+      if (!BAD_DEBT.test(ref.name ?? '')) ids.add(ref.value);
+    }
+  }
+  return [...ids];
+}
 
 /**
  * Whether a credit memo writes off bad debt rather than credits the customer (refund, price correction, goodwill).
  * QuickBooks has no write-off flag: Intuit's documented way is a credit memo on a non-inventory item (e.g. "Bad
  * debt") booked to a "Bad debts" expense account, applied to the invoice with Receive Payment. A credit memo is a
- * write-off when any of its item lines names bad debt in the item's name (`ItemRef.name`, case-insensitive). The
- * item's account is not read (that would cost an Item read per item): an item named otherwise but booked to a bad
- * debts account reads as an ordinary credit.
+ * write-off when any of its item lines is on such an item: one whose name says bad debt (`ItemRef.name`,
+ * case-insensitive), or one of `badDebtItems`, the items the adapter found booked to a bad-debt account
+ * (`isBadDebtAccount`) whatever their name.
  * @example isBadDebtCreditMemo({ ...memo, Line: [{ DetailType: 'SalesItemLineDetail', Amount: 500, SalesItemLineDetail: { ItemRef: { value: '9', name: 'Bad debt' } } }] }) // true
  */
-export function isBadDebtCreditMemo(memo: Pick<QboCreditMemo, 'Line'>): boolean {
+export function isBadDebtCreditMemo(
+  memo: Pick<QboCreditMemo, 'Line'>,
+  badDebtItems: ReadonlySet<string> = new Set(),
+): boolean {
   return memo.Line.some(
-    (l) => l.DetailType === 'SalesItemLineDetail' && BAD_DEBT.test(l.SalesItemLineDetail.ItemRef.name ?? ''),
+    (l) =>
+      l.DetailType === 'SalesItemLineDetail' &&
+      (BAD_DEBT.test(l.SalesItemLineDetail.ItemRef.name ?? '') ||
+        badDebtItems.has(l.SalesItemLineDetail.ItemRef.value)),
   );
 }
 
@@ -88,8 +122,9 @@ function settlementsOf(
   currency: string,
   payments: readonly QboPayment[],
   creditMemos: readonly QboCreditMemo[],
+  badDebtItems: ReadonlySet<string> = new Set(),
 ): Settlements {
-  const badDebt = new Set(creditMemos.filter(isBadDebtCreditMemo).map((m) => m.Id));
+  const badDebt = new Set(creditMemos.filter((m) => isBadDebtCreditMemo(m, badDebtItems)).map((m) => m.Id));
   const out: InvoicePayment[] = [];
   let latest: { on: string; kind: 'payment' | 'write_off' } | null = null;
   for (const p of payments) {
@@ -163,7 +198,7 @@ function linesOf(invoice: QboInvoice, currency: string): InvoiceLineSnapshot[] {
  */
 export function quickbooksInvoiceToSnapshot(invoice: QboInvoice, ctx: InvoiceSnapshotContext): InvoiceSnapshot {
   const currency = invoice.CurrencyRef?.value ?? ctx.homeCurrency;
-  const settled = settlementsOf(invoice, currency, ctx.payments ?? [], ctx.creditMemos ?? []);
+  const settled = settlementsOf(invoice, currency, ctx.payments ?? [], ctx.creditMemos ?? [], ctx.badDebtItems);
   const status = statusOf(invoice, settled.closedBy);
   const total = qboToMoney(invoice.TotalAmt, currency);
   const amountDue = status === 'open' ? qboToMoney(invoice.Balance, currency) : { amount: 0, currency };

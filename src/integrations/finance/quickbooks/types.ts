@@ -447,6 +447,39 @@ export interface QboCreditMemo {
   sparse?: boolean;
 }
 
+/**
+ * A product or service sold on sales forms. Its IncomeAccountRef is the account its lines post to: a "Bad debt"
+ * item posts to an expense account of subtype BadDebts, which is what makes its credit memos write-offs.
+ */
+export interface QboItem {
+  Id: string;
+  SyncToken: string;
+  Name: string;
+  FullyQualifiedName?: string;
+  Type: 'Service' | 'NonInventory' | 'Inventory' | 'Group' | 'Category';
+  Active: boolean;
+  IncomeAccountRef?: QboRef;
+  ExpenseAccountRef?: QboRef;
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
+/** An account of the chart of accounts. Bad-debt expense accounts have AccountType Expense, AccountSubType BadDebts. */
+export interface QboAccount {
+  Id: string;
+  SyncToken: string;
+  Name: string;
+  FullyQualifiedName?: string;
+  AccountType: string;
+  AccountSubType?: string;
+  Classification?: string;
+  Active: boolean;
+  MetaData: QboMetaData;
+  domain?: 'QBO';
+  sparse?: boolean;
+}
+
 /** What CDC returns for an entity deleted since `changedSince`. */
 export interface QboDeletedEntity {
   Id: string;
@@ -493,6 +526,8 @@ export interface QboQueryResponse {
     Estimate?: QboEstimate[];
     Payment?: QboPayment[];
     CreditMemo?: QboCreditMemo[];
+    Item?: QboItem[];
+    Account?: QboAccount[];
     TaxCode?: QboTaxCode[];
     TaxRate?: QboTaxRate[];
     CompanyInfo?: QboCompanyInfo[];

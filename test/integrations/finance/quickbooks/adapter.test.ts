@@ -600,6 +600,49 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     ]);
   });
 
+  it('an item named otherwise but booked to the Bad debts account writes off too; one on an income account does not', async () => {
+    const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    const i2 = await finance.createInvoice(invoice(a, { reference: 'r2' }), 'i2');
+    qbo.writeOff(i1.id, { itemName: 'Uncollectible', account: 'Bad debts', on: '2026-03-20' });
+    qbo.creditInvoice(i2.id, { itemName: 'Goodwill credit', account: 'Discounts given', on: '2026-03-20' });
+    qbo.calls.length = 0;
+    const list = await finance.listInvoices({ customerId: a });
+    expect(list.map((s) => [s.id, s.status])).toEqual([
+      [i1.id, 'written_off'],
+      [i2.id, 'paid'],
+    ]);
+    // The two items in one Item query (inactive ones too), their accounts in one Account query.
+    const items = queries().filter((q) => /from (Item|Account)/.test(q));
+    expect(items).toHaveLength(2);
+    expect(items[0]).toMatch(/^select \* from Item where Id IN \('\d+', '\d+'\) and Active IN \(true, false\)/);
+    expect(items[1]).toMatch(/^select \* from Account where Id IN \('\d+', '\d+'\) and Active IN \(true, false\)/);
+    // Read once per adapter instance; items named bad debt are never looked up.
+    qbo.calls.length = 0;
+    const i3 = await finance.createInvoice(invoice(a, { reference: 'r3' }), 'i3');
+    qbo.writeOff(i3.id);
+    expect((await finance.listInvoices({ customerId: a })).find((s) => s.id === i3.id)?.status).toBe('written_off');
+    expect(queries().filter((q) => /from (Item|Account)/.test(q))).toEqual([]);
+  });
+
+  it('a write-off item made inactive later still counts, and a fresh adapter reads it again', async () => {
+    const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
+    const { creditMemo } = qbo.writeOff(inv.id, { itemName: 'Uncollectible', account: 'Bad debts' });
+    const line = creditMemo.Line.find((l) => l.DetailType === 'SalesItemLineDetail');
+    const itemId = line?.DetailType === 'SalesItemLineDetail' ? line.SalesItemLineDetail.ItemRef.value : '';
+    const item = qbo.state.items.get(itemId);
+    if (item) item.Active = false;
+    expect((await byId(inv.id))?.status).toBe('written_off');
+    // The same item moved to an income account reads as an ordinary credit for an adapter that reads it anew.
+    if (item) item.IncomeAccountRef = { value: '1', name: 'Services' };
+    const fresh = createQuickBooksFinanceSystem({
+      realmId: qbo.realmId,
+      accessToken: async () => qbo.accessToken,
+      baseUrl: BASE,
+      now: () => clock,
+    });
+    expect((await fresh.listInvoices({ customerId: a })).find((s) => s.id === inv.id)?.status).toBe('paid');
+  });
+
   it('a write-off seen through CDC reads written_off too', async () => {
     const inv = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
     clock = new Date('2026-03-22T10:00:00Z');

@@ -23,8 +23,10 @@ import {
 } from '../../../../src/integrations/finance/quickbooks/invoice-draft-to-quickbooks.js';
 import { invoiceRefFromNote } from '../../../../src/integrations/finance/quickbooks/notes-markers.js';
 import {
+  isBadDebtAccount,
   isBadDebtCreditMemo,
   isVoidedQuickBooksInvoice,
+  itemsToCheck,
   quickbooksInvoiceToCreated,
   quickbooksInvoiceToSnapshot,
 } from '../../../../src/integrations/finance/quickbooks/quickbooks-invoice-to-snapshot.js';
@@ -431,6 +433,38 @@ describe('quickbooksInvoiceToSnapshot: bad-debt write-offs', () => {
       };
       expect(isBadDebtCreditMemo(memo)).toBe(true);
     }
+  });
+
+  it('tells a write-off on an item named otherwise by the items the adapter found booked to a bad-debt account', () => {
+    const uncollectible = {
+      ...BAD_DEBT_CREDIT_MEMO,
+      Line: BAD_DEBT_CREDIT_MEMO.Line.map((l) =>
+        l.DetailType === 'SalesItemLineDetail'
+          ? { ...l, SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: { value: '12', name: 'Uncollectible' } } }
+          : l,
+      ),
+    };
+    // Only items not named bad debt need their account read; each once.
+    expect(itemsToCheck([uncollectible, ordinary, BAD_DEBT_CREDIT_MEMO, uncollectible])).toEqual(['12', '1']);
+    expect(isBadDebtCreditMemo(uncollectible)).toBe(false);
+    expect(isBadDebtCreditMemo(uncollectible, new Set(['12']))).toBe(true);
+    expect(isBadDebtCreditMemo(ordinary, new Set(['12']))).toBe(false);
+    const snap = (badDebtItems?: Set<string>) =>
+      quickbooksInvoiceToSnapshot(WRITTEN_OFF_INVOICE, {
+        ...ctx,
+        payments: [PAYMENT, WRITE_OFF_PAYMENT],
+        creditMemos: [{ ...uncollectible, Id: '301' }],
+        ...(badDebtItems ? { badDebtItems } : {}),
+      });
+    expect(snap(new Set(['12'])).status).toBe('written_off');
+    expect(snap().status).toBe('paid');
+  });
+
+  it('an account books bad debt by its QuickBooks subtype (BadDebts) or by its name', () => {
+    expect(isBadDebtAccount({ Name: 'Uncollectible accounts', AccountSubType: 'BadDebts' })).toBe(true);
+    expect(isBadDebtAccount({ Name: 'Bad debt expense', AccountSubType: 'OtherMiscellaneousServiceCost' })).toBe(true);
+    expect(isBadDebtAccount({ Name: 'Services', AccountSubType: 'ServiceFeeIncome' })).toBe(false);
+    expect(isBadDebtAccount({ Name: 'Discounts given', AccountSubType: 'DiscountsRefundsGiven' })).toBe(false);
   });
 
   it('reads an invoice whose last settlement was a write-off as written_off: nothing due, no paidOn, no payment for it', () => {

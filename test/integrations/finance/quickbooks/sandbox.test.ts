@@ -324,6 +324,40 @@ describe('QuickBooks sandbox: helpers and webhooks', () => {
 });
 
 describe('QuickBooks sandbox: credit memos and write-offs', () => {
+  it('items post to accounts of the chart; both are queryable, active rows only unless Active is asked for', async () => {
+    fresh();
+    const c = qbo.addCustomer({ DisplayName: 'Acme', CurrencyRef: { value: 'USD' } });
+    const inv = (await api('POST', 'invoice', { body: { ...INVOICE_CREATE, CustomerRef: { value: c.Id } } })).body
+      .Invoice;
+    const { creditMemo } = qbo.writeOff(inv.Id, { itemName: 'Uncollectible', account: 'Bad debts', amount: 10 });
+    const line = creditMemo.Line[0];
+    const itemId = line?.DetailType === 'SalesItemLineDetail' ? line.SalesItemLineDetail.ItemRef.value : '';
+    const items = (await query(`select * from Item where Id IN ('1', ${qboString(itemId)})`)).body.QueryResponse.Item;
+    expect(
+      items.map((i: { Name: string; IncomeAccountRef: { name: string } }) => [i.Name, i.IncomeAccountRef.name]),
+    ).toEqual([
+      ['Services', 'Services'],
+      ['Uncollectible', 'Bad debts'],
+    ]);
+    const accounts = (await query("select * from Account where AccountType = 'Expense'")).body.QueryResponse.Account;
+    expect(accounts).toEqual([expect.objectContaining({ Name: 'Bad debts', AccountSubType: 'BadDebts' })]);
+    // A name that says bad debt posts to Bad debts by default; an account the chart lacks is refused by name.
+    qbo.writeOff(inv.Id, { itemName: 'Bad debt', amount: 10 });
+    expect([...qbo.state.items.values()].find((i) => i.Name === 'Bad debt')?.IncomeAccountRef?.name).toBe('Bad debts');
+    expect(() => qbo.writeOff(inv.Id, { itemName: 'Lost', account: 'Write-offs' })).toThrow(
+      /no account named "Write-offs" \(the chart has Services, Discounts given, Bad debts\)/,
+    );
+    // Made inactive, the item leaves the default answer but not one that asks for inactive rows too.
+    const item = qbo.state.items.get(itemId);
+    if (item) item.Active = false;
+    expect((await query(`select * from Item where Id = ${qboString(itemId)}`)).body.QueryResponse.Item).toBeUndefined();
+    expect(
+      (await query(`select * from Item where Id = ${qboString(itemId)} and Active IN (true, false)`)).body.QueryResponse
+        .Item,
+    ).toHaveLength(1);
+    expect((await query("select * from Item where IncomeAccountRef = '3'")).status).toBe(400);
+  });
+
   it('writes off as people do: a credit memo on a "Bad debt" item, applied by a payment of 0 linking both', async () => {
     fresh();
     const c = qbo.addCustomer({ DisplayName: 'Acme', CurrencyRef: { value: 'USD' } });

@@ -8,6 +8,7 @@ import { paymentTermsToQuickBooks } from '../payment-terms-to-quickbooks.js';
 import { quickbooksTermToPaymentTerms } from '../quickbooks-term-to-payment-terms.js';
 import { QBO_STRICT } from '../schemas.js';
 import type {
+  QboAccount,
   QboCdcQueryResponse,
   QboCloudEvent,
   QboCreditMemo,
@@ -18,6 +19,7 @@ import type {
   QboFaultError,
   QboInvoice,
   QboInvoiceCreate,
+  QboItem,
   QboLegacyWebhook,
   QboPayment,
   QboRef,
@@ -56,7 +58,11 @@ import { type Condition, type Literal, parseQuery, QueryParseError } from './que
  *   `POST estimate?operation=delete` {Id, SyncToken} (stale token → 5010; refused while its invoice exists);
  * - credit memos (queryable, `GET creditmemo/:id`; created by the helpers writeOff / creditInvoice as a person
  *   would, not through the API): a CreditMemo on an item, applied to the invoice by a Payment of TotalAmt 0 whose
- *   lines link the Invoice and the CreditMemo — how QuickBooks users write off bad debt (item "Bad debt");
+ *   lines link the Invoice and the CreditMemo — how QuickBooks users write off bad debt (an item such as "Bad debt"
+ *   booked to the Bad debts expense account);
+ * - items and the chart of accounts (queryable, inactive rows only when Active is in the WHERE): each item posts to
+ *   an account (IncomeAccountRef); the chart holds Services and Discounts given (income) and Bad debts (expense,
+ *   AccountSubType BadDebts);
  * - the company's tax setup: CompanyInfo.Country, Preferences.TaxPrefs, TaxCode and TaxRate (queryable). A US
  *   company takes TAX / NON per line (automated sales tax: the rate `automatedSalesTaxPercent` stands in for the one
  *   QuickBooks finds from the customer's address; GlobalTaxCalculation is refused); any other company needs an
@@ -122,7 +128,9 @@ export interface QuickBooksSandboxState {
   payments: Map<string, QboPayment>;
   /** Credit memos (e.g. a bad-debt write-off), applied to invoices by payments that link both. */
   creditMemos: Map<string, QboCreditMemo>;
-  items: Map<string, QboRef>;
+  items: Map<string, QboItem>;
+  /** The chart of accounts (the part the adapter reads: the accounts items post to). */
+  accounts: Map<string, QboAccount>;
   /** Names held by vendors and employees (DisplayName is unique across all three). */
   otherNames: string[];
   salesCustomFields: Array<{ definitionId: string; name: string }>;
@@ -138,8 +146,30 @@ export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
 export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
 const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
-type Entity = 'Customer' | 'Term' | 'Invoice' | 'Estimate' | 'Payment' | 'CreditMemo' | 'TaxCode' | 'TaxRate';
-type Row = QboCustomer | QboTerm | QboInvoice | QboEstimate | QboPayment | QboCreditMemo | QboTaxCode | QboTaxRate;
+type Entity =
+  | 'Customer'
+  | 'Term'
+  | 'Invoice'
+  | 'Estimate'
+  | 'Payment'
+  | 'CreditMemo'
+  | 'Item'
+  | 'Account'
+  | 'TaxCode'
+  | 'TaxRate';
+type Row =
+  | QboCustomer
+  | QboTerm
+  | QboInvoice
+  | QboEstimate
+  | QboPayment
+  | QboCreditMemo
+  | QboItem
+  | QboAccount
+  | QboTaxCode
+  | QboTaxRate;
+/** Name-list entities: a query without Active in its WHERE answers active rows only. */
+const NAME_LISTS: readonly Entity[] = ['Customer', 'Term', 'Item', 'Account'];
 
 class FaultResponse extends Error {
   constructor(
@@ -260,6 +290,18 @@ const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>
     TxnDate: (m: QboCreditMemo) => m.TxnDate,
     'MetaData.LastUpdatedTime': (m: QboCreditMemo) => m.MetaData.LastUpdatedTime,
   },
+  Item: {
+    Id: (i: QboItem) => i.Id,
+    Name: (i: QboItem) => i.Name,
+    Type: (i: QboItem) => i.Type,
+    Active: (i: QboItem) => i.Active,
+  },
+  Account: {
+    Id: (a: QboAccount) => a.Id,
+    Name: (a: QboAccount) => a.Name,
+    AccountType: (a: QboAccount) => a.AccountType,
+    Active: (a: QboAccount) => a.Active,
+  },
   TaxCode: { Id: (t: QboTaxCode) => t.Id, Name: (t: QboTaxCode) => t.Name, Active: (t: QboTaxCode) => t.Active },
   TaxRate: { Id: (t: QboTaxRate) => t.Id, Name: (t: QboTaxRate) => t.Name, Active: (t: QboTaxRate) => t.Active },
 };
@@ -313,10 +355,36 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     estimates: new Map(),
     payments: new Map(),
     creditMemos: new Map(),
-    items: new Map([
-      ['1', { value: '1', name: 'Services' }],
-      ['2', { value: '2', name: 'Hours' }],
-    ]),
+    items: new Map(
+      [
+        ['1', 'Services'],
+        ['2', 'Hours'],
+      ].map(([id, name]) => [id as string, itemRow(id as string, name as string, { value: '1', name: 'Services' })]),
+    ),
+    accounts: new Map(
+      (
+        [
+          ['1', 'Services', 'Income', 'ServiceFeeIncome', 'Revenue'],
+          ['2', 'Discounts given', 'Income', 'DiscountsRefundsGiven', 'Revenue'],
+          ['3', 'Bad debts', 'Expense', 'BadDebts', 'Expense'],
+        ] as const
+      ).map(([Id, Name, AccountType, AccountSubType, Classification]) => [
+        Id,
+        {
+          Id,
+          SyncToken: '0',
+          Name,
+          FullyQualifiedName: Name,
+          AccountType,
+          AccountSubType,
+          Classification,
+          Active: true,
+          MetaData: { CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) },
+          domain: 'QBO',
+          sparse: false,
+        },
+      ]),
+    ),
     otherNames: [],
     salesCustomFields: options.salesCustomFields ?? [{ definitionId: '1', name: 'P.O. Number' }],
     events: [],
@@ -614,7 +682,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         Amount: l.Amount,
         DetailType: 'SalesItemLineDetail',
         ...(l.Description !== undefined ? { Description: l.Description } : {}),
-        SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: item },
+        SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: { value: item.Id, name: item.Name } },
       };
     });
     if (total < 0n) throw businessError('Transaction amount must be positive.');
@@ -781,6 +849,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       Estimate: state.estimates,
       Payment: state.payments,
       CreditMemo: state.creditMemos,
+      Item: state.items,
+      Account: state.accounts,
       TaxCode: state.taxCodes,
       TaxRate: state.taxRates,
     }[entity];
@@ -858,7 +928,18 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     const single = singletons(parsed.entity);
     if (single) return { QueryResponse: single, time: qboTime(now(), true) };
     const entity = (
-      ['Customer', 'Term', 'Invoice', 'Estimate', 'Payment', 'CreditMemo', 'TaxCode', 'TaxRate'] as const
+      [
+        'Customer',
+        'Term',
+        'Invoice',
+        'Estimate',
+        'Payment',
+        'CreditMemo',
+        'Item',
+        'Account',
+        'TaxCode',
+        'TaxRate',
+      ] as const
     ).find((e) => e.toLowerCase() === parsed.entity.toLowerCase());
     if (!entity)
       throw validation('4001', 'Invalid query', `QueryValidationError: the sandbox does not model ${parsed.entity}`);
@@ -870,8 +951,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       }
       let rows = tableOf(entity).filter((r) => parsed.where.every((c) => matches(r, entity, c)));
       const hasActive = parsed.where.some((c) => c.field.toLowerCase() === 'active');
-      if ((entity === 'Customer' || entity === 'Term') && !hasActive)
-        rows = rows.filter((r) => (r as QboCustomer | QboTerm).Active);
+      if (NAME_LISTS.includes(entity) && !hasActive)
+        rows = rows.filter((r) => (r as QboCustomer | QboTerm | QboItem | QboAccount).Active);
       if (parsed.orderBy) {
         const get = Object.entries(FIELDS[entity]).find(
           ([k]) => k.toLowerCase() === parsed.orderBy?.field.toLowerCase(),
@@ -1276,12 +1357,37 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return structuredClone(inv);
   }
 
-  /** The item of that name (case-insensitive), created as a non-inventory item when the company has none. */
-  function itemNamed(name: string): QboRef {
-    const found = [...state.items.values()].find((i) => normName(i.name ?? '') === normName(name));
-    if (found) return { ...found };
+  /** An active item posting to `account`. */
+  function itemRow(id: string, name: string, account: QboRef, type: QboItem['Type'] = 'Service'): QboItem {
+    return {
+      Id: id,
+      SyncToken: '0',
+      Name: name,
+      FullyQualifiedName: name,
+      Type: type,
+      Active: true,
+      IncomeAccountRef: { ...account },
+      MetaData: { CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) },
+      domain: 'QBO',
+      sparse: false,
+    };
+  }
+
+  /**
+   * The item of that name (case-insensitive), created as a non-inventory item when the company has none, posting to
+   * the account named `account` (default: Bad debts for a name that says bad debt, else Services).
+   */
+  function itemNamed(name: string, account?: string): QboRef {
+    const found = [...state.items.values()].find((i) => normName(i.Name) === normName(name));
+    if (found) return { value: found.Id, name: found.Name };
+    const accountName = account ?? (/bad[\s_-]*debt/i.test(name) ? 'Bad debts' : 'Services');
+    const posting = [...state.accounts.values()].find((a) => normName(a.Name) === normName(accountName));
+    if (!posting) {
+      const known = [...state.accounts.values()].map((a) => a.Name).join(', ');
+      throw new Error(`no account named "${accountName}" (the chart has ${known})`);
+    }
     const id = nextId('Item');
-    state.items.set(id, { value: id, name });
+    state.items.set(id, itemRow(id, name, { value: posting.Id, name: posting.Name }, 'NonInventory'));
     return { value: id, name };
   }
 
@@ -1293,7 +1399,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
    */
   function creditAndApply(
     invoiceId: string,
-    opts: { itemName: string; amount?: number; on?: string; memo?: string },
+    opts: { itemName: string; account?: string; amount?: number; on?: string; memo?: string },
   ): { creditMemo: QboCreditMemo; payment: QboPayment } {
     const inv = invoiceOrThrow(invoiceId);
     if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) throw new Error(`invoice ${invoiceId} is voided`);
@@ -1315,7 +1421,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
           DetailType: 'SalesItemLineDetail',
           Description: opts.memo ?? `Invoice ${inv.DocNumber ?? inv.Id}`,
           SalesItemLineDetail: {
-            ItemRef: itemNamed(opts.itemName),
+            ItemRef: itemNamed(opts.itemName, opts.account),
             Qty: 1,
             UnitPrice: value,
             ...(state.country === 'US' ? { TaxCodeRef: { value: 'NON' } } : {}),
@@ -1415,11 +1521,12 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
 
     /**
      * Writes an invoice off as bad debt, Intuit's documented way: a credit memo on a "Bad debt" item (created when
-     * missing) for `amount` (major units; default the whole balance), applied with Receive Payment.
+     * missing, booked to `account`, default Bad debts) for `amount` (major units; default the whole balance),
+     * applied with Receive Payment.
      */
     writeOff(
       invoiceId: string,
-      opts: { itemName?: string; amount?: number; on?: string } = {},
+      opts: { itemName?: string; account?: string; amount?: number; on?: string } = {},
     ): { creditMemo: QboCreditMemo; payment: QboPayment } {
       return creditAndApply(invoiceId, { ...opts, itemName: opts.itemName ?? 'Bad debt' });
     },
@@ -1427,7 +1534,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     /** An ordinary credit (refund, price correction) applied to an invoice: credit memo on `itemName` + payment. */
     creditInvoice(
       invoiceId: string,
-      opts: { itemName?: string; amount?: number; on?: string } = {},
+      opts: { itemName?: string; account?: string; amount?: number; on?: string } = {},
     ): { creditMemo: QboCreditMemo; payment: QboPayment } {
       return creditAndApply(invoiceId, { ...opts, itemName: opts.itemName ?? 'Services' });
     },
