@@ -22,7 +22,17 @@ type PoCustomField = InvoiceSnapshotContext['poCustomField'];
  *   curl localhost:3000/demo/quickbooks/invoices
  *   curl -X POST -H 'content-type: application/json' -d '{"poNumber":"PO-2","line":{"index":1,"unitPrice":450}}' \
  *     localhost:3000/demo/quickbooks/invoices/<id>
+ *   curl -X POST -H 'content-type: application/json' -d '{}' localhost:3000/demo/quickbooks/invoices/<id>/write-off
  */
+
+/** Body of POST /demo/quickbooks/invoices/:id/write-off: the item and account of the credit memo, and how much. */
+const WriteOffSchema = z
+  .object({
+    itemName: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(100).optional(),
+    account: z.string({ error: 'must be text' }).trim().min(1, 'must not be empty').max(100).optional(),
+    amount: z.number({ error: 'must be a number' }).positive('must be more than zero').optional(),
+  })
+  .strict();
 
 /** Body of POST /demo/quickbooks/invoices/:id: a new PO number and/or one sales line's new values. */
 const InvoiceEditSchema = z
@@ -72,7 +82,10 @@ function invoiceView(inv: QboInvoice, poCustomField: PoCustomField | undefined) 
  * one's payment terms (body `{ "terms": "net_45" }`), as a person would in QuickBooks. GET /demo/quickbooks/invoices
  * lists the invoices with their PO number and lines; POST /demo/quickbooks/invoices/:id changes an invoice's PO
  * number (where the app reads and writes it: the configured PO custom field, else the memo's "PO: …" line) and/or one line (body
- * `{ "poNumber": "PO-2", "line": { "index": 1, "qty": 1, "unitPrice": 450 } }`).
+ * `{ "poNumber": "PO-2", "line": { "index": 1, "qty": 1, "unitPrice": 450 } }`). POST
+ * /demo/quickbooks/invoices/:id/write-off writes the invoice off as bad debt the way people do in QuickBooks: a credit
+ * memo on the "Bad debt" item (or `itemName`, posting to `account`) applied with Receive Payment, for the whole
+ * balance or `amount` (body `{}` or `{ "itemName": "Uncollectible", "account": "Bad debts", "amount": 100 }`).
  * @example app.use(financeEditsRouter(sandboxes.quickbooks))
  */
 export function financeEditsRouter(
@@ -146,6 +159,30 @@ export function financeEditsRouter(
       res.json(invoiceView(edited, poCustomField));
     } catch (e) {
       res.status(409).json({ code: 'conflict', path: line ? 'line' : 'poNumber', message: (e as Error).message });
+    }
+  });
+  router.post('/demo/quickbooks/invoices/:id/write-off', express.json(), (req, res) => {
+    const parsed = WriteOffSchema.safeParse(req.body ?? {});
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const path = issue?.path.join('.') ?? '';
+      res
+        .status(400)
+        .json({ code: 'invalid_input', path, message: `${path || 'body'} ${issue?.message ?? 'is invalid'}` });
+      return;
+    }
+    if (!quickbooks.state.invoices.has(req.params.id)) {
+      res.status(404).json({ code: 'not_found', path: 'id', message: `the sandbox has no invoice ${req.params.id}` });
+      return;
+    }
+    try {
+      const { creditMemo } = quickbooks.writeOff(req.params.id, parsed.data);
+      const inv = quickbooks.state.invoices.get(req.params.id) as QboInvoice;
+      res.json({ ...invoiceView(inv, poCustomField), balance: inv.Balance, creditMemoId: creditMemo.Id });
+    } catch (e) {
+      const message = (e as Error).message;
+      const path = /account/.test(message) ? 'account' : /voided|balance 0$/.test(message) ? 'id' : 'amount';
+      res.status(409).json({ code: 'conflict', path, message });
     }
   });
   return router;

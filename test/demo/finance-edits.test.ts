@@ -127,6 +127,57 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
     }
   });
 
+  it('writes an invoice off as bad debt as a person would in QuickBooks; the app reads it written off', async () => {
+    const qbo = createQuickBooksSandbox();
+    invoiceSandbox = qbo;
+    const finance = createQuickBooksFinanceSystem({
+      realmId: qbo.realmId,
+      accessToken: async () => qbo.accessToken,
+      baseUrl: BASE,
+    });
+    const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
+    const draft = (reference: string) => ({
+      customerId,
+      reference,
+      issueDate: '2026-03-01',
+      dueDate: '2026-03-31',
+      currency: 'USD',
+      paymentTerms: 'net_30' as const,
+      status: 'issued' as const,
+      lines: [{ description: 'Support', quantity: 1, unitAmount: money(500_00, 'USD'), amount: money(500_00, 'USD') }],
+    });
+    const first = await finance.createInvoice(draft('setup-3:2026-03'), 'k3');
+    const second = await finance.createInvoice(draft('setup-3:2026-04'), 'k4');
+    const app = express().use(financeEditsRouter(qbo));
+    const whole = await request(app).post(`/demo/quickbooks/invoices/${first.id}/write-off`).send({});
+    expect(whole.status).toBe(200);
+    expect(whole.body).toMatchObject({ id: first.id, balance: 0, creditMemoId: expect.any(String) });
+    // An item named otherwise, posting to the Bad debts account, for part of the balance.
+    const part = await request(app)
+      .post(`/demo/quickbooks/invoices/${second.id}/write-off`)
+      .send({ itemName: 'Uncollectible', account: 'Bad debts', amount: 200 });
+    expect(part.body).toMatchObject({ balance: 300 });
+    const byId = new Map((await finance.listInvoices({ customerId })).map((s) => [s.id, s]));
+    expect(byId.get(first.id)).toMatchObject({ status: 'written_off', amountDue: money(0, 'USD') });
+    expect(byId.get(second.id)).toMatchObject({ status: 'open', amountDue: money(300_00, 'USD') });
+    // Bad input is named; nothing is written.
+    const credits = qbo.state.creditMemos.size;
+    for (const [body, path, message] of [
+      [{ amount: -5 }, 'amount', 'amount must be more than zero'],
+      [{ amount: 1000 }, 'amount', 'cannot credit 1000 on invoice'],
+      [{ itemName: 'Lost', account: 'Write-offs' }, 'account', 'no account named "Write-offs"'],
+      [{ colour: 'red' }, '', 'body'],
+    ] as const) {
+      const refused = await request(app).post(`/demo/quickbooks/invoices/${second.id}/write-off`).send(body);
+      expect(refused.status).toBeGreaterThanOrEqual(400);
+      expect(refused.body).toMatchObject({ path, message: expect.stringContaining(message) });
+    }
+    const again = await request(app).post(`/demo/quickbooks/invoices/${first.id}/write-off`).send({});
+    expect(again.body).toMatchObject({ path: 'id', message: expect.stringContaining('balance 0') });
+    expect((await request(app).post('/demo/quickbooks/invoices/nope/write-off').send({})).status).toBe(404);
+    expect(qbo.state.creditMemos.size).toBe(credits);
+  });
+
   it('delivers the sandbox webhook, signed, to the app’s QuickBooks route', async () => {
     const qbo = createQuickBooksSandbox();
     const id = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;

@@ -1458,7 +1458,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     const balance = toMinor(inv.Balance, exp) ?? 0n;
     const amount = major === undefined ? balance : toMinor(major, exp);
     if (amount === null || amount <= 0n || amount > balance) {
-      throw new Error(`cannot ${what} ${major} on invoice ${inv.Id} with balance ${inv.Balance}`);
+      throw new Error(`cannot ${what} ${major ?? 'the balance'} on invoice ${inv.Id} with balance ${inv.Balance}`);
     }
     return { currency, exp, amount, value: fromMinor(amount, exp) };
   }
