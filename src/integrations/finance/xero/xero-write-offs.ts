@@ -8,23 +8,26 @@ import type { XeroAccount, XeroCreditNote } from './types.js';
  */
 
 /**
- * The codes of the chart's active bad-debt accounts: expense accounts whose name says bad debt.
+ * The codes of the chart's bad-debt accounts: accounts whose name says bad debt. Archived ones count too: a credit
+ * note posted there before the account was archived still wrote the debt off.
  * @example xeroBadDebtAccountCodes([{ Code: '480', Name: 'Bad Debts', Type: 'EXPENSE' }]) // Set { '480' }
  */
 export function xeroBadDebtAccountCodes(accounts: ReadonlyArray<XeroAccount>): Set<string> {
   const codes = new Set<string>();
   for (const a of accounts) {
-    if (!a.Code || a.Status === 'ARCHIVED') continue;
+    if (!a.Code) continue;
     if (/bad[\s-]*debts?/i.test(a.Name ?? '')) codes.add(a.Code);
   }
   return codes;
 }
 
 /**
- * True when every line of the credit note posts to a bad-debt account: the credit is a write-off, not a payment.
+ * True when a line of the credit note posts to a bad-debt account: the credit is a write-off, not a payment (as in
+ * QuickBooks, a credit that writes part of the debt off and corrects the price in the same note reads as a write-off;
+ * a post-mortem too many beats a bad debt nobody traces back to the sale).
  * @example isXeroWriteOff({ LineItems: [{ AccountCode: '480', LineAmount: 500 }] }, new Set(['480'])) // true
  */
 export function isXeroWriteOff(note: XeroCreditNote, badDebtCodes: ReadonlySet<string>): boolean {
   const lines = (note.LineItems ?? []).filter((l) => (l.LineAmount ?? 0) !== 0);
-  return lines.length > 0 && lines.every((l) => l.AccountCode !== undefined && badDebtCodes.has(l.AccountCode));
+  return lines.some((l) => l.AccountCode !== undefined && badDebtCodes.has(l.AccountCode));
 }

@@ -3,17 +3,17 @@ import { xeroInvoiceToSnapshot } from '../../../../src/integrations/finance/xero
 import { isXeroWriteOff, xeroBadDebtAccountCodes } from '../../../../src/integrations/finance/xero/xero-write-offs.js';
 
 describe('Xero bad-debt write-offs', () => {
-  it('finds the chart’s bad-debt accounts by name, active only', () => {
+  it('finds the chart’s bad-debt accounts by name, archived ones too', () => {
     const codes = xeroBadDebtAccountCodes([
       { Code: '200', Name: 'Sales', Type: 'REVENUE' },
       { Code: '480', Name: 'Bad Debts', Type: 'EXPENSE' },
       { Code: '481', Name: 'Bad-debt expense', Type: 'EXPENSE' },
       { Code: '482', Name: 'Old bad debts', Type: 'EXPENSE', Status: 'ARCHIVED' },
     ]);
-    expect([...codes].sort()).toEqual(['480', '481']);
+    expect([...codes].sort()).toEqual(['480', '481', '482']);
   });
 
-  it('counts a credit note as a write-off only when all its lines post to a bad-debt account', () => {
+  it('counts a credit note as a write-off when a line posts to a bad-debt account', () => {
     const codes = new Set(['480']);
     expect(isXeroWriteOff({ LineItems: [{ AccountCode: '480', LineAmount: 500 }] }, codes)).toBe(true);
     expect(isXeroWriteOff({ LineItems: [{ AccountCode: '200', LineAmount: 500 }] }, codes)).toBe(false);
@@ -22,6 +22,18 @@ describe('Xero bad-debt write-offs', () => {
         {
           LineItems: [
             { AccountCode: '480', LineAmount: 500 },
+            { AccountCode: '200', LineAmount: 100 },
+          ],
+        },
+        codes,
+      ),
+    ).toBe(true);
+    // A zero line on the bad-debt account does not make a price correction a write-off.
+    expect(
+      isXeroWriteOff(
+        {
+          LineItems: [
+            { AccountCode: '480', LineAmount: 0 },
             { AccountCode: '200', LineAmount: 100 },
           ],
         },
