@@ -1,4 +1,4 @@
-import express, { type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PAYMENT_TERMS_CATALOG } from '../billing/payment-terms.js';
@@ -58,6 +58,17 @@ const InvoiceEditSchema = z
   })
   .strict()
   .refine((b) => b.poNumber !== undefined || b.line !== undefined, { message: 'give poNumber and/or line' });
+
+/** 400 naming the first field of the body that is wrong (or the body itself) and what is wrong with it. */
+function refuseBody(res: Response, error: z.ZodError): void {
+  const issue = error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  res.status(400).json({ code: 'invalid_input', path, message: `${path || 'body'} ${issue?.message ?? 'is invalid'}` });
+}
+
+function noInvoice(res: Response, id: string): void {
+  res.status(404).json({ code: 'not_found', path: 'id', message: `the sandbox has no invoice ${id}` });
+}
 
 function invoiceView(inv: QboInvoice, poCustomField: PoCustomField | undefined) {
   const lines = inv.Line.filter((l): l is QboSalesItemLine => l.DetailType === 'SalesItemLineDetail');
@@ -127,19 +138,9 @@ export function financeEditsRouter(
   });
   router.post('/demo/quickbooks/invoices/:id', express.json(), (req, res) => {
     const parsed = InvoiceEditSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.join('.') ?? '';
-      res
-        .status(400)
-        .json({ code: 'invalid_input', path, message: `${path || 'body'} ${issue?.message ?? 'is invalid'}` });
-      return;
-    }
+    if (!parsed.success) return refuseBody(res, parsed.error);
     const inv = quickbooks.state.invoices.get(req.params.id);
-    if (!inv) {
-      res.status(404).json({ code: 'not_found', path: 'id', message: `the sandbox has no invoice ${req.params.id}` });
-      return;
-    }
+    if (!inv) return noInvoice(res, req.params.id);
     const { poNumber, line } = parsed.data;
     try {
       const memo = inv.CustomerMemo?.value ?? '';
@@ -163,18 +164,8 @@ export function financeEditsRouter(
   });
   router.post('/demo/quickbooks/invoices/:id/write-off', express.json(), (req, res) => {
     const parsed = WriteOffSchema.safeParse(req.body ?? {});
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      const path = issue?.path.join('.') ?? '';
-      res
-        .status(400)
-        .json({ code: 'invalid_input', path, message: `${path || 'body'} ${issue?.message ?? 'is invalid'}` });
-      return;
-    }
-    if (!quickbooks.state.invoices.has(req.params.id)) {
-      res.status(404).json({ code: 'not_found', path: 'id', message: `the sandbox has no invoice ${req.params.id}` });
-      return;
-    }
+    if (!parsed.success) return refuseBody(res, parsed.error);
+    if (!quickbooks.state.invoices.has(req.params.id)) return noInvoice(res, req.params.id);
     try {
       const { creditMemo } = quickbooks.writeOff(req.params.id, parsed.data);
       const inv = quickbooks.state.invoices.get(req.params.id) as QboInvoice;

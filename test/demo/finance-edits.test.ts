@@ -17,6 +17,19 @@ const vendors = mockVendors({ [BASE]: (r) => invoiceSandbox.handle(r) });
 beforeAll(() => vendors.start());
 afterAll(() => vendors.stop());
 
+/** A fresh sandbox for the adapter to talk to, and the adapter. */
+function sandboxAndAdapter(options: { poCustomField?: { definitionId: string } } = {}) {
+  const qbo = createQuickBooksSandbox();
+  invoiceSandbox = qbo;
+  const finance = createQuickBooksFinanceSystem({
+    realmId: qbo.realmId,
+    accessToken: async () => qbo.accessToken,
+    baseUrl: BASE,
+    ...options,
+  });
+  return { qbo, finance };
+}
+
 describe('demo: editing a customer in the QuickBooks sandbox', () => {
   it('changes the terms as a person would in QuickBooks, and refuses terms we do not know, naming them', async () => {
     const qbo = createQuickBooksSandbox();
@@ -36,13 +49,7 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
   });
 
   it('edits an invoice’s PO number and a line as a person would in QuickBooks, naming a bad field', async () => {
-    const qbo = createQuickBooksSandbox();
-    invoiceSandbox = qbo;
-    const finance = createQuickBooksFinanceSystem({
-      realmId: qbo.realmId,
-      accessToken: async () => qbo.accessToken,
-      baseUrl: BASE,
-    });
+    const { qbo, finance } = sandboxAndAdapter();
     const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
     const created = await finance.createInvoice(
       {
@@ -92,14 +99,7 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
 
   it('writes a new PO number where the app reads it: the memo without a PO field, the configured field with one', async () => {
     for (const poCustomField of [undefined, { definitionId: '1' }]) {
-      const qbo = createQuickBooksSandbox();
-      invoiceSandbox = qbo;
-      const finance = createQuickBooksFinanceSystem({
-        realmId: qbo.realmId,
-        accessToken: async () => qbo.accessToken,
-        baseUrl: BASE,
-        ...(poCustomField ? { poCustomField } : {}),
-      });
+      const { qbo, finance } = sandboxAndAdapter(poCustomField ? { poCustomField } : {});
       const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
       // No PO at setup; QuickBooks answers with the company's sales custom fields all the same, empty.
       const created = await finance.createInvoice(
@@ -128,13 +128,7 @@ describe('demo: editing a customer in the QuickBooks sandbox', () => {
   });
 
   it('writes an invoice off as bad debt as a person would in QuickBooks; the app reads it written off', async () => {
-    const qbo = createQuickBooksSandbox();
-    invoiceSandbox = qbo;
-    const finance = createQuickBooksFinanceSystem({
-      realmId: qbo.realmId,
-      accessToken: async () => qbo.accessToken,
-      baseUrl: BASE,
-    });
+    const { qbo, finance } = sandboxAndAdapter();
     const customerId = qbo.addCustomer({ DisplayName: 'Acme Ltd' }).Id;
     const draft = (reference: string) => ({
       customerId,

@@ -15,32 +15,16 @@ describe('Xero bad-debt write-offs', () => {
 
   it('counts a credit note as a write-off when a line posts to a bad-debt account', () => {
     const codes = new Set(['480']);
-    expect(isXeroWriteOff({ LineItems: [{ AccountCode: '480', LineAmount: 500 }] }, codes)).toBe(true);
-    expect(isXeroWriteOff({ LineItems: [{ AccountCode: '200', LineAmount: 500 }] }, codes)).toBe(false);
-    expect(
-      isXeroWriteOff(
-        {
-          LineItems: [
-            { AccountCode: '480', LineAmount: 500 },
-            { AccountCode: '200', LineAmount: 100 },
-          ],
-        },
-        codes,
-      ),
-    ).toBe(true);
+    const note = (...lines: Array<[string, number]>) => ({
+      LineItems: lines.map(([AccountCode, LineAmount]) => ({ AccountCode, LineAmount })),
+    });
+    expect(isXeroWriteOff(note(['480', 500]), codes)).toBe(true);
+    expect(isXeroWriteOff(note(['200', 500]), codes)).toBe(false);
+    // Part written off, part a price correction, in one note: a write-off.
+    expect(isXeroWriteOff(note(['480', 500], ['200', 100]), codes)).toBe(true);
     // A zero line on the bad-debt account does not make a price correction a write-off.
-    expect(
-      isXeroWriteOff(
-        {
-          LineItems: [
-            { AccountCode: '480', LineAmount: 0 },
-            { AccountCode: '200', LineAmount: 100 },
-          ],
-        },
-        codes,
-      ),
-    ).toBe(false);
-    expect(isXeroWriteOff({ LineItems: [] }, codes)).toBe(false);
+    expect(isXeroWriteOff(note(['480', 0], ['200', 100]), codes)).toBe(false);
+    expect(isXeroWriteOff(note(), codes)).toBe(false);
   });
 
   it('maps an invoice settled by a write-off to written_off, without a paid date', () => {

@@ -5,6 +5,7 @@ import { currencyExponent } from '../../../../core/money.js';
 import { json, type SandboxHandler } from '../../../sandbox/transport.js';
 import { DEFAULT_TERMS, FIXTURE_REALM_ID, UK_TAX_CODES, UK_TAX_RATES, US_TAX_CODES } from '../fixtures.js';
 import { paymentTermsToQuickBooks } from '../payment-terms-to-quickbooks.js';
+import type { QboQueryEntity } from '../query.js';
 import { quickbooksTermToPaymentTerms } from '../quickbooks-term-to-payment-terms.js';
 import { QBO_STRICT } from '../schemas.js';
 import type {
@@ -146,17 +147,8 @@ export const SANDBOX_ACCESS_TOKEN = 'qbo-sandbox-access-token';
 export const SANDBOX_VERIFIER_TOKEN = 'qbo-sandbox-verifier-token';
 const CDC_LOOKBACK_MS = 30 * 24 * 3600 * 1000;
 
-type Entity =
-  | 'Customer'
-  | 'Term'
-  | 'Invoice'
-  | 'Estimate'
-  | 'Payment'
-  | 'CreditMemo'
-  | 'Item'
-  | 'Account'
-  | 'TaxCode'
-  | 'TaxRate';
+/** The entities the query endpoint lists rows of (CompanyInfo and Preferences are single rows; see singletons). */
+type Entity = Exclude<QboQueryEntity, 'CompanyInfo' | 'Preferences'>;
 type Row =
   | QboCustomer
   | QboTerm
