@@ -356,6 +356,19 @@ describe('QuickBooks sandbox: credit memos and write-offs', () => {
         .Item,
     ).toHaveLength(1);
     expect((await query("select * from Item where IncomeAccountRef = '3'")).status).toBe(400);
+    // As in QuickBooks, a sales form cannot use an inactive item.
+    const onInactive = await api('POST', 'invoice', {
+      body: {
+        ...INVOICE_CREATE,
+        CustomerRef: { value: c.Id },
+        Line: INVOICE_CREATE.Line.map((l) => ({
+          ...l,
+          SalesItemLineDetail: { ...l.SalesItemLineDetail, ItemRef: { value: itemId } },
+        })),
+      },
+    });
+    expect(onInactive.status).toBe(400);
+    expect(onInactive.body.Fault.Error[0]).toMatchObject({ code: '610', Detail: expect.stringContaining('inactive') });
   });
 
   it('writes off as people do: a credit memo on a "Bad debt" item, applied by a payment of 0 linking both', async () => {

@@ -646,6 +646,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     const lines: QboSalesItemLine[] = body.Line.map((l, i) => {
       const item = state.items.get(l.SalesItemLineDetail.ItemRef.value);
       if (!item) throw invalidReference('Item', l.SalesItemLineDetail.ItemRef.value);
+      if (!item.Active) throw objectNotFound('Item', item.Id);
       if (state.country !== 'US' && !l.SalesItemLineDetail.TaxCodeRef) {
         throw businessError('Make sure all your transactions have a GST/VAT rate before you save.');
       }
