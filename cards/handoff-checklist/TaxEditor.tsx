@@ -1,6 +1,6 @@
 import { Flex, Input, NumberInput, Select, Toggle } from '@hubspot/ui-extensions';
 import type { BillingView } from '../../src/api/contracts.js';
-import { TaxTreatmentSchema } from '../../src/billing/tax.js';
+import { booksCodeFields, TaxTreatmentSchema } from '../../src/billing/tax.js';
 import { isObj, type Obj, str } from './values.js';
 
 /** The books' tax codes as the handoff view lists them. */
@@ -90,12 +90,8 @@ export function TaxEditor({ name, value, codes, help, onChange }: TaxEditorProps
           options={options}
           onChange={(v) => {
             const picked = known.find((c) => c.code === String(v));
-            update({
-              code: String(v ?? ''),
-              // The books' own rate and inclusiveness for the code, where they state them.
-              ...(picked && picked.ratePercent !== null ? { ratePercent: picked.ratePercent } : {}),
-              ...(picked && picked.inclusive !== undefined ? { inclusive: picked.inclusive } : {}),
-            });
+            // A code of the books brings the books' own rate and inclusiveness, where they state them.
+            update(picked ? booksCodeFields(picked) : { code: String(v ?? '') });
           }}
           {...validation(problems.code)}
         />

@@ -4,8 +4,10 @@ import type { FeasibilityProblem } from './feasibility.js';
 import type { BillingPlan } from './plan.js';
 import {
   type BooksTaxCode,
+  booksCodeFields,
   describeTaxCode,
   findTaxCode,
+  isAutomaticTaxCode,
   nearestTaxCodes,
   TaxRatePercentSchema,
   TaxRoundingSchema,
@@ -53,7 +55,20 @@ function suggestions(t: TaxTreatment, codes: ReadonlyArray<BooksTaxCode>): strin
   return near.length ? ` The nearest valid codes: ${near.map(describeTaxCode).join('; ')}.` : '';
 }
 
-const isAutomatic = (code: string) => code.trim().toLowerCase() === 'automatic';
+/** The one-click alternative "Use <code> instead": the treatment at `pointer` with that code of the books. */
+function codeInsteadAlternative(
+  pointer: string,
+  t: TaxTreatment,
+  code: BooksTaxCode | undefined,
+): Pick<FeasibilityProblem, 'alternative'> {
+  if (!code) return {};
+  return {
+    alternative: {
+      description: `Use ${describeTaxCode(code)} instead`,
+      patch: [{ op: 'replace' as const, path: pointer, value: { ...t, ...booksCodeFields(code) } }],
+    },
+  };
+}
 
 /**
  * `automatic` (Stripe Tax working the tax out from the customer's address) is not supported: every line names one
@@ -62,7 +77,7 @@ const isAutomatic = (code: string) => code.trim().toLowerCase() === 'automatic';
 function checkStripeAutomatic(plan: BillingPlan, caps: FinanceCapabilities, out: FeasibilityProblem[]): void {
   const rates = caps.tax?.codes ?? [];
   for (const { path, pointer, t, what } of treatments(plan)) {
-    if (!isAutomatic(t.code)) continue;
+    if (!isAutomaticTaxCode(t.code)) continue;
     const near = nearestTaxCodes(t.code, t.ratePercent, rates);
     out.push({
       code: 'tax_automatic_unsupported',
@@ -75,25 +90,7 @@ function checkStripeAutomatic(plan: BillingPlan, caps: FinanceCapabilities, out:
             ? ''
             : ' (it has none yet: add them in Stripe’s tax rate settings)'
       }.`,
-      ...(near[0]
-        ? {
-            alternative: {
-              description: `Use ${describeTaxCode(near[0])} instead`,
-              patch: [
-                {
-                  op: 'replace' as const,
-                  path: pointer,
-                  value: {
-                    ...t,
-                    code: near[0].code,
-                    ...(near[0].ratePercent !== null ? { ratePercent: near[0].ratePercent } : {}),
-                    ...(near[0].inclusive !== undefined ? { inclusive: near[0].inclusive } : {}),
-                  },
-                },
-              ],
-            },
-          }
-        : {}),
+      ...codeInsteadAlternative(pointer, t, near[0]),
     });
   }
 }
@@ -110,7 +107,7 @@ export function checkTax(plan: BillingPlan, caps: FinanceCapabilities, out: Feas
   if (caps.system === 'stripe') checkStripeAutomatic(plan, caps, out);
   if (!setup) return;
   for (const { path, pointer, t, what } of treatments(plan)) {
-    if (caps.system === 'stripe' && isAutomatic(t.code)) continue; // refused above, by name
+    if (caps.system === 'stripe' && isAutomaticTaxCode(t.code)) continue; // refused above, by name
     const found = findTaxCode(t.code, setup.codes);
     if (!found) {
       const near = nearestTaxCodes(t.code, t.ratePercent, setup.codes, 1)[0];
@@ -122,25 +119,7 @@ export function checkTax(plan: BillingPlan, caps: FinanceCapabilities, out: Feas
         path: `${path}.code`,
         blocking: true,
         message: `${name} has no tax code "${t.code}" (used by ${what}).${suggestions(t, setup.codes)}${valid}`,
-        ...(near
-          ? {
-              alternative: {
-                description: `Use ${describeTaxCode(near)} instead`,
-                patch: [
-                  {
-                    op: 'replace' as const,
-                    path: pointer,
-                    value: {
-                      ...t,
-                      code: near.code,
-                      ...(near.ratePercent !== null ? { ratePercent: near.ratePercent } : {}),
-                      ...(near.inclusive !== undefined ? { inclusive: near.inclusive } : {}),
-                    },
-                  },
-                ],
-              },
-            }
-          : {}),
+        ...codeInsteadAlternative(pointer, t, near),
       });
       continue;
     }

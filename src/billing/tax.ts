@@ -233,6 +233,24 @@ export function describeTaxCode(c: BooksTaxCode): string {
   return c.name && c.name !== c.code ? `${c.code} (${c.name}, ${rate})` : `${c.code} (${rate})`;
 }
 
+/**
+ * What choosing a code of the books sets on a tax treatment: the code, and the books' own rate and inclusiveness
+ * where they state them.
+ * @example booksCodeFields({ code: '2', name: 'VAT 20%', ratePercent: 20 }) // { code: '2', ratePercent: 20 }
+ */
+export function booksCodeFields(c: BooksTaxCode): { code: string; ratePercent?: number; inclusive?: boolean } {
+  return {
+    code: c.code,
+    ...(c.ratePercent !== null ? { ratePercent: c.ratePercent } : {}),
+    ...(c.inclusive !== undefined ? { inclusive: c.inclusive } : {}),
+  };
+}
+
+/** Whether a tax code asks for Stripe Tax (`automatic`), which Revenue Handoff does not support. */
+export function isAutomaticTaxCode(code: string): boolean {
+  return code.trim().toLowerCase() === 'automatic';
+}
+
 /** Finds a code in the books by its code, else by its name (case-insensitive). */
 export function findTaxCode(code: string, codes: ReadonlyArray<BooksTaxCode>): BooksTaxCode | undefined {
   const k = code.trim().toLowerCase();

@@ -15,13 +15,14 @@
  */
 import type Stripe from 'stripe';
 import type { BooksTaxSetup } from '../../../billing/capabilities.js';
-import { describeTaxCode, findTaxCode, nearestTaxCodes } from '../../../billing/tax.js';
+import { describeTaxCode, findTaxCode, isAutomaticTaxCode, nearestTaxCodes } from '../../../billing/tax.js';
 import { parseDay } from '../../../core/dates.js';
 import { formatMoney } from '../../../core/money.js';
 import type { InvoiceDraft } from '../port.js';
 import { FinanceError } from '../port.js';
 import { STRIPE_METADATA } from './customer-draft-to-stripe.js';
 import { paymentTermsToStripe } from './payment-terms-to-stripe.js';
+import { DEFAULT_STRIPE_PO_FIELD } from './stripe-invoice-to-snapshot.js';
 
 export interface StripeInvoicePlan {
   invoice: Stripe.InvoiceCreateParams;
@@ -44,7 +45,7 @@ function taxRateOf(
   index: number,
   settings: StripeInvoiceSettings,
 ): string {
-  if (tax.code.trim().toLowerCase() === 'automatic') {
+  if (isAutomaticTaxCode(tax.code)) {
     const near = settings.tax ? nearestTaxCodes(tax.code, tax.ratePercent, settings.tax.codes) : [];
     throw invalid(
       `line ${index + 1} tax code "${tax.code}": automatic tax (Stripe Tax) is not supported; accepted: the id (txr_…) or display name of one of the account's active tax rates${near.length ? `, e.g. ${near.map(describeTaxCode).join('; ')}` : ''}`,
@@ -73,7 +74,7 @@ export function invoiceDraftToStripe(draft: InvoiceDraft, settings: StripeInvoic
   const reference = draft.reference.trim();
   if (!reference || reference.length > 500) throw invalid(`invoice reference "${reference}" must be 1–500 characters`);
   if (draft.lines.length === 0) throw invalid('an invoice needs at least one line');
-  const poField = settings.poFieldName ?? 'PO number';
+  const poField = settings.poFieldName ?? DEFAULT_STRIPE_PO_FIELD;
   const po = draft.poNumber?.trim();
   if (po && po.length > 140)
     throw invalid(`PO number "${po}" is longer than Stripe's 140 characters for a custom field`);
