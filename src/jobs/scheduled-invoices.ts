@@ -168,6 +168,35 @@ export function createdStatusFor(system: FinanceSystemId): 'draft' | 'issued' {
   return system === 'quickbooks' ? 'issued' : 'draft';
 }
 
+/** The schedule's invoice a held invoice row stands for; a SetupProblem (not_found) when the schedule lacks it. */
+function scheduledInvoiceOf(ctx: IssueContext, row: HeldInvoiceRow): ScheduledInvoice {
+  const invoice = ctx.schedule.invoices.find((i) => i.key === row.key);
+  if (!invoice) throw new SetupProblem(`Scheduled invoice ${row.key} is not in this setup's schedule`, 'not_found');
+  return invoice;
+}
+
+/**
+ * The invoice draft of a held invoice (reference `<setupId>:<key>`), issued on `issueDate` and due on the row's due
+ * date, else the schedule's, else by the plan's payment terms.
+ */
+function heldInvoiceDraft(
+  ctx: IssueContext,
+  row: HeldInvoiceRow,
+  invoice: ScheduledInvoice,
+  input: { issueDate: CalendarDay; status: 'draft' | 'issued' },
+): InvoiceDraft {
+  return invoiceDraftOf(invoice, {
+    customerId: ctx.customerId,
+    reference: `${ctx.setup.id}:${row.key}`,
+    issueDate: input.issueDate,
+    dueDate: row.dueDate ?? invoice.dueDate ?? dueDateFor(input.issueDate, ctx.plan.paymentTerms),
+    paymentTerms: ctx.plan.paymentTerms,
+    poNumber: ctx.poNumber,
+    status: input.status,
+    plan: ctx.plan,
+  });
+}
+
 /**
  * Creates one held invoice in the finance system exactly once and records it (row, step, timing fact) in one
  * transaction. Returns the vendor's invoice.
@@ -179,25 +208,15 @@ export async function issueHeldInvoice(
   row: HeldInvoiceRow,
 ): Promise<CreatedInvoice> {
   const { setup } = ctx;
-  const invoice = ctx.schedule.invoices.find((i) => i.key === row.key);
-  if (!invoice) throw new SetupProblem(`Scheduled invoice ${row.key} is not in this setup's schedule`, 'not_found');
+  const invoice = scheduledInvoiceOf(ctx, row);
   if (!row.issueDate)
     throw new SetupProblem(`Scheduled invoice ${row.key} has no issue date yet (its trigger has not happened)`);
   const status = createdStatusFor(setup.system);
   const store = financeStore(db, ctx.portalId);
   const step = `invoice:${row.key}`;
   const { key, earlierAttempt } = await store.steps.begin(setup.id, step);
-  const reference = `${setup.id}:${row.key}`;
-  const draft = invoiceDraftOf(invoice, {
-    customerId: ctx.customerId,
-    reference,
-    issueDate: row.issueDate,
-    dueDate: row.dueDate ?? invoice.dueDate ?? dueDateFor(row.issueDate, ctx.plan.paymentTerms),
-    paymentTerms: ctx.plan.paymentTerms,
-    poNumber: ctx.poNumber,
-    status,
-    plan: ctx.plan,
-  });
+  const draft = heldInvoiceDraft(ctx, row, invoice, { issueDate: row.issueDate, status });
+  const reference = draft.reference;
   // Only an earlier attempt can have left an invoice behind; looking first costs requests, so only then.
   let found = earlierAttempt ? await ctx.finance.findInvoiceByReference(ctx.customerId, reference) : null;
   let estimateGone = false;
@@ -312,25 +331,14 @@ export async function estimateHeldInvoice(
     const problem = checkScheduledInvoicesAs('estimate', { ...finance.capabilities, estimates: false });
     throw new SetupProblem(problem?.message ?? `${finance.capabilities.displayName} has no estimates`);
   }
-  const invoice = ctx.schedule.invoices.find((i) => i.key === row.key);
-  if (!invoice) throw new SetupProblem(`Scheduled invoice ${row.key} is not in this setup's schedule`, 'not_found');
+  const invoice = scheduledInvoiceOf(ctx, row);
   if (invoice.document === 'credit_note') return null;
   const today = todayIn(ctx.timeZone, ctx.now());
-  const reference = `${setup.id}:${row.key}`;
-  const issueDate = row.issueDate ?? today;
   const draft = estimateDraftOf(
-    invoiceDraftOf(invoice, {
-      customerId: ctx.customerId,
-      reference,
-      issueDate,
-      dueDate: row.dueDate ?? invoice.dueDate ?? dueDateFor(issueDate, ctx.plan.paymentTerms),
-      paymentTerms: ctx.plan.paymentTerms,
-      poNumber: ctx.poNumber,
-      status: 'issued',
-      plan: ctx.plan,
-    }),
+    heldInvoiceDraft(ctx, row, invoice, { issueDate: row.issueDate ?? today, status: 'issued' }),
     { date: today, expirationDate: row.issueDate },
   );
+  const reference = draft.reference;
   const store = financeStore(db, ctx.portalId);
   const step = `estimate:${row.key}`;
   const { key, earlierAttempt } = await store.steps.begin(setup.id, step);
