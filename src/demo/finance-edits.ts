@@ -2,6 +2,7 @@ import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { z } from 'zod';
 import { PAYMENT_TERMS_CATALOG } from '../billing/payment-terms.js';
+import { withPoInMemo } from '../integrations/finance/quickbooks/notes-markers.js';
 import {
   type InvoiceSnapshotContext,
   quickbooksPoNumber,
@@ -143,13 +144,10 @@ export function financeEditsRouter(
     if (!inv) return noInvoice(res, req.params.id);
     const { poNumber, line } = parsed.data;
     try {
-      const memo = inv.CustomerMemo?.value ?? '';
       const edited = quickbooks.editInvoice(inv.Id, {
         ...(poNumber !== undefined && !poCustomField
           ? {
-              customerMemo: /^PO: /m.test(memo)
-                ? memo.replace(/^PO: .*$/m, `PO: ${poNumber}`)
-                : `PO: ${poNumber}\n${memo}`.trim(),
+              customerMemo: withPoInMemo(inv.CustomerMemo?.value, poNumber),
             }
           : {}),
         ...(poNumber !== undefined && poCustomField

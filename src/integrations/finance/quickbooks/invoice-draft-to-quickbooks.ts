@@ -3,7 +3,7 @@ import { describeTaxCode, findTaxCode, nearestTaxCodes } from '../../../billing/
 import { formatMoney, type Money, sumMoney } from '../../../core/money.js';
 import { FinanceError, type InvoiceDraft, type InvoiceLineDraft } from '../port.js';
 import { moneyToQbo } from './amounts.js';
-import { withInvoiceRef } from './notes-markers.js';
+import { poMemoLine, withInvoiceRef } from './notes-markers.js';
 import type { QboCustomField, QboInvoiceCreate, QboRef, QboSalesItemLineCreate } from './types.js';
 
 export interface InvoiceMappingOptions {
@@ -167,7 +167,7 @@ export function invoiceDraftToQuickBooks(draft: InvoiceDraft, opts: InvoiceMappi
       },
     ];
   } else if (po) {
-    memo.push(`PO: ${po}`);
+    memo.push(poMemoLine(po));
   }
   if (draft.memo?.trim()) memo.push(draft.memo.trim());
   const customerMemo = memo.join('\n');

@@ -65,3 +65,23 @@ export function estimateRefFromNote(note: string | undefined): string | undefine
 export function withEstimateRef(note: string | undefined, ref: string): string {
   return write(ESTIMATE_PREFIX, note, ref);
 }
+
+/**
+ * The customer-facing "PO: …" line of an invoice's CustomerMemo, where the PO number goes when no sales custom field
+ * is configured for it (QuickBooks prints the memo on the invoice).
+ * @example poMemoLine('4500012345') // 'PO: 4500012345'
+ */
+export function poMemoLine(po: string): string {
+  return `PO: ${po}`;
+}
+
+/** The PO number of a CustomerMemo's "PO: …" line. @example poFromMemo('PO: 4500012345\nThanks') // '4500012345' */
+export function poFromMemo(memo: string | undefined): string | null {
+  return /^PO: *(.*)$/m.exec(memo ?? '')?.[1]?.trim() || null;
+}
+
+/** A CustomerMemo with its PO line set to `po` (replaced, else added first). @example withPoInMemo('Thanks', 'PO-2') // 'PO: PO-2\nThanks' */
+export function withPoInMemo(memo: string | undefined, po: string): string {
+  const text = memo ?? '';
+  return /^PO: /m.test(text) ? text.replace(/^PO: .*$/m, poMemoLine(po)) : `${poMemoLine(po)}\n${text}`.trim();
+}

@@ -3,6 +3,7 @@ import { roundedMoney } from '../../../core/money.js';
 import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
+import { poFromMemo } from './notes-markers.js';
 import type { QboAccount, QboCreditMemo, QboInvoice, QboPayment } from './types.js';
 
 export interface InvoiceSnapshotContext {
@@ -162,8 +163,7 @@ export function quickbooksPoNumber(
     const f = invoice.CustomField?.find((c) => c.DefinitionId === poCustomField.definitionId);
     return f?.StringValue?.trim() || null;
   }
-  const m = /^PO: *(.*)$/m.exec(invoice.CustomerMemo?.value ?? '');
-  return m?.[1]?.trim() || null;
+  return poFromMemo(invoice.CustomerMemo?.value);
 }
 
 /** The sales lines of an invoice (QuickBooks' subtotal line and other detail types are not lines we write). */
