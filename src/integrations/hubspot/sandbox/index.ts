@@ -392,15 +392,17 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
 
   // ----- CRM routes ----------------------------------------------------------------------------------------------
 
-  function batchResponse(results: unknown[], errors: Json[]) {
+  /** A batch's answer: `success` (200, or 201 for a create) when every input went through, else 207 with the errors. */
+  function batchResponse(results: unknown[], errors: Json[], success = 200) {
     const at = iso();
     const body: Json = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
-    if (errors.length === 0) return json(body, 200);
+    if (errors.length === 0) return json(body, success);
     return json({ ...body, errors, numErrors: errors.length }, 207);
   }
 
-  function notFoundError(message: string, context: Record<string, string[]>): Json {
-    return { status: 'error', category: 'OBJECT_NOT_FOUND', message, context, errors: [], links: {} };
+  /** One input's error inside a batch answer. */
+  function batchError(category: string, message: string, context: Record<string, string[]>): Json {
+    return { status: 'error', category, message, context, errors: [], links: {} };
   }
 
   async function crm(request: Request, segments: string[], method: string, grant: AccessTokenGrant) {
@@ -453,9 +455,13 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
         const errors =
           missing.length > 0
             ? [
-                notFoundError(`Could not get some ${type} objects, they may be deleted or not exist.`, {
-                  ids: missing,
-                }),
+                batchError(
+                  'OBJECT_NOT_FOUND',
+                  `Could not get some ${type} objects, they may be deleted or not exist.`,
+                  {
+                    ids: missing,
+                  },
+                ),
               ]
             : [];
         return batchResponse(results, errors);
@@ -478,7 +484,9 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
           return toPublicObject(record, Object.keys(values));
         });
         const errors =
-          missing.length > 0 ? [notFoundError(`Could not update some ${type} objects.`, { ids: missing })] : [];
+          missing.length > 0
+            ? [batchError('OBJECT_NOT_FOUND', `Could not update some ${type} objects.`, { ids: missing })]
+            : [];
         return batchResponse(results, errors);
       }
     }
@@ -589,7 +597,7 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
         results.push(result);
       }
       const errors = missing.map((id) =>
-        notFoundError(`No ${to} is associated with ${from} ${id}.`, { fromObjectId: [id] }),
+        batchError('OBJECT_NOT_FOUND', `No ${to} is associated with ${from} ${id}.`, { fromObjectId: [id] }),
       );
       return batchResponse(results, errors);
     }
@@ -622,19 +630,10 @@ export function createHubSpotSandbox(seed: HubSpotSandboxSeed = {}): HubSpotSand
             results.push(publicProperty(createProperty(portal, type, input)));
           } catch (e) {
             if (!(e instanceof SandboxRequestError)) throw e;
-            errors.push({
-              status: 'error',
-              category: e.category,
-              message: e.message,
-              context: { name: [String(input.name)] },
-              errors: [],
-              links: {},
-            });
+            errors.push(batchError(e.category, e.message, { name: [String(input.name)] }));
           }
         }
-        const at = iso();
-        const done: Json = { status: 'COMPLETE', results, startedAt: at, completedAt: at };
-        return errors.length === 0 ? json(done, 201) : json({ ...done, errors, numErrors: errors.length }, 207);
+        return batchResponse(results, errors, 201);
       }
       // GET /crm/v3/properties/{type}/groups/{name}
       if (b === 'groups' && c && !d && method === 'GET') {
