@@ -298,6 +298,12 @@ const FIELDS: Record<Entity, Record<string, (row: never) => Literal | undefined>
   TaxRate: { Id: (t: QboTaxRate) => t.Id, Name: (t: QboTaxRate) => t.Name, Active: (t: QboTaxRate) => t.Active },
 };
 
+/** Every entity the query endpoint lists rows of, in FIELDS' order. */
+const ENTITIES = Object.keys(FIELDS) as Entity[];
+
+/** `GET <entity>/:id` for the entities that can be read one by one (group 1: the entity, group 2: the id). */
+const ENTITY_GET = /^(customer|term|invoice|estimate|payment|creditmemo)\/([^/]+)$/;
+
 const normName = (s: string) => s.trim().toLowerCase();
 
 function defaultTaxCodes(country: string): QboTaxCode[] {
@@ -326,6 +332,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
   const limits: SandboxLimits = { ...QUICKBOOKS_LIMITS, ...options.limits };
   const limiter = createRealmLimiter(limits, now);
 
+  const meta = () => ({ CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) });
   const state: QuickBooksSandboxState = {
     realmId,
     homeCurrency: options.homeCurrency ?? 'USD',
@@ -371,7 +378,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
           AccountSubType,
           Classification,
           Active: true,
-          MetaData: { CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) },
+          MetaData: meta(),
           domain: 'QBO',
           sparse: false,
         },
@@ -412,7 +419,6 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     when?: (route: string) => boolean;
   }> = [];
 
-  const meta = () => ({ CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) });
   const touch = (m: { LastUpdatedTime: string }) => {
     m.LastUpdatedTime = qboTime(now());
   };
@@ -627,6 +633,19 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return { total, lines };
   }
 
+  /**
+   * A sales form's grand total (minor units: the subtotal, plus the tax unless amounts are tax-inclusive) and its
+   * TxnTaxDetail, from its lines and their subtotal (minor units).
+   */
+  function salesTotals(form: Pick<QboInvoiceCreate, 'Line' | 'GlobalTaxCalculation'>, subtotal: bigint, exp: number) {
+    const tax = invoiceTax(form, exp);
+    const grand = form.GlobalTaxCalculation === 'TaxInclusive' ? subtotal : subtotal + tax.total;
+    return {
+      grand,
+      txnTaxDetail: { TotalTax: fromMinor(tax.total, exp), ...(tax.lines.length ? { TaxLine: tax.lines } : {}) },
+    };
+  }
+
   /** A sales form's customer, lines, tax and totals, checked as QuickBooks checks an invoice's (and an estimate's). */
   function priceSalesForm(
     body: Pick<QboInvoiceCreate, 'CustomerRef' | 'CurrencyRef' | 'Line' | 'GlobalTaxCalculation' | 'CustomField'>,
@@ -679,7 +698,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       };
     });
     if (total < 0n) throw businessError('Transaction amount must be positive.');
-    const taxDetail = invoiceTax(body, exp);
+    const { grand, txnTaxDetail } = salesTotals(body, total, exp);
     // Values for custom fields that are not switched on are dropped, as the UI would drop them.
     const enabled = state.salesCustomFields;
     const customFields: QboCustomField[] = enabled.map((def) => {
@@ -691,7 +710,6 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         ...(given?.StringValue !== undefined ? { StringValue: given.StringValue } : {}),
       };
     });
-    const grand = body.GlobalTaxCalculation === 'TaxInclusive' ? total : total + taxDetail.total;
     return {
       customer,
       currency,
@@ -703,10 +721,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       grand,
       totalAmt: fromMinor(grand, exp),
       customFields,
-      txnTaxDetail: {
-        TotalTax: fromMinor(taxDetail.total, exp),
-        ...(taxDetail.lines.length ? { TaxLine: taxDetail.lines } : {}),
-      },
+      txnTaxDetail,
     };
   }
 
@@ -766,7 +781,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       sparse: false,
     };
     state.invoices.set(id, invoice);
-    customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + priced.grand, exp);
+    addToCustomerBalance(customer.Id, priced.grand, exp);
     if (estimate) {
       // Converting closes the estimate and links it back to its invoice, as QuickBooks does.
       estimate.TxnStatus = 'Closed';
@@ -834,8 +849,9 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
 
   // --- reads --------------------------------------------------------------------------------------------------
 
-  function tableOf(entity: Entity): Row[] {
-    const map = {
+  /** Each entity's rows by Id. */
+  function tables(): Record<Entity, Map<string, Row>> {
+    return {
       Customer: state.customers,
       Term: state.terms,
       Invoice: state.invoices,
@@ -846,8 +862,11 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       Account: state.accounts,
       TaxCode: state.taxCodes,
       TaxRate: state.taxRates,
-    }[entity];
-    return [...(map as Map<string, Row>).values()].sort((a, b) => Number(a.Id) - Number(b.Id));
+    };
+  }
+
+  function tableOf(entity: Entity): Row[] {
+    return [...tables()[entity].values()].sort((a, b) => Number(a.Id) - Number(b.Id));
   }
 
   function matches(row: Row, entity: Entity, c: Condition): boolean {
@@ -920,20 +939,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     }
     const single = singletons(parsed.entity);
     if (single) return { QueryResponse: single, time: qboTime(now(), true) };
-    const entity = (
-      [
-        'Customer',
-        'Term',
-        'Invoice',
-        'Estimate',
-        'Payment',
-        'CreditMemo',
-        'Item',
-        'Account',
-        'TaxCode',
-        'TaxRate',
-      ] as const
-    ).find((e) => e.toLowerCase() === parsed.entity.toLowerCase());
+    const entity = ENTITIES.find((e) => e.toLowerCase() === parsed.entity.toLowerCase());
     if (!entity)
       throw validation('4001', 'Invalid query', `QueryValidationError: the sandbox does not model ${parsed.entity}`);
     try {
@@ -1014,20 +1020,12 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     params: Record<string, string>,
     body: unknown,
   ): Promise<{ route: string; status: number; body: unknown; headers?: Record<string, string> }> {
-    const entityGet = /^(customer|term|invoice|estimate|payment|creditmemo)\/([^/]+)$/.exec(path);
+    const entityGet = ENTITY_GET.exec(path);
     if (method === 'GET' && entityGet) {
-      const kind = entityGet[1] as 'customer' | 'term' | 'invoice' | 'estimate' | 'payment' | 'creditmemo';
+      const kind = entityGet[1] as string;
       const id = decodeURIComponent(entityGet[2] as string);
-      const key = (kind === 'creditmemo' ? 'CreditMemo' : kind[0]?.toUpperCase() + kind.slice(1)) as Entity;
-      const tables: Record<typeof kind, Map<string, Row>> = {
-        customer: state.customers,
-        term: state.terms,
-        invoice: state.invoices,
-        estimate: state.estimates,
-        payment: state.payments,
-        creditmemo: state.creditMemos,
-      };
-      const row = tables[kind].get(id);
+      const key = ENTITIES.find((e) => e.toLowerCase() === kind) as Entity;
+      const row = tables()[key].get(id);
       if (!row) throw objectNotFound(key, id);
       return {
         route: `GET ${kind}/:id`,
@@ -1112,7 +1110,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
 
   /** The route a call is logged under: entity ids folded into `:id` so that logs group by operation. */
   function routeOf(method: string, path: string, params: Record<string, string>): string {
-    const entityGet = /^(customer|term|invoice|estimate|payment|creditmemo)\/[^/]+$/.exec(path);
+    const entityGet = ENTITY_GET.exec(path);
     if (method === 'GET' && entityGet) return `GET ${entityGet[1]}/:id`;
     if (method === 'POST' && path === 'invoice' && params.operation === 'void') return 'POST invoice?operation=void';
     if (method === 'POST' && path === 'estimate' && params.operation === 'delete')
@@ -1328,14 +1326,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         'A business validation error has occurred while processing your request',
         'Business Validation Error: This invoice has payments applied; remove them before voiding.',
       );
-    const customer = state.customers.get(inv.CustomerRef.value);
     const exp = exponentOf(inv.CurrencyRef?.value ?? state.homeCurrency);
-    if (customer) {
-      customer.Balance = fromMinor(
-        (toMinor(customer.Balance ?? 0, exp) ?? 0n) - (toMinor(inv.Balance, exp) ?? 0n),
-        exp,
-      );
-    }
+    addToCustomerBalance(inv.CustomerRef.value, -(toMinor(inv.Balance, exp) ?? 0n), exp);
     inv.Line = inv.Line.map((l) =>
       l.DetailType === 'SalesItemLineDetail'
         ? { ...l, Amount: 0, SalesItemLineDetail: { ...l.SalesItemLineDetail, Qty: 0 } }
@@ -1350,6 +1342,17 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     return structuredClone(inv);
   }
 
+  /** Whether an invoice was voided (see voidInvoice: amounts zeroed, private note starting "Voided"). */
+  function isVoided(inv: QboInvoice): boolean {
+    return inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '');
+  }
+
+  /** Adds `deltaMinor` (minor units; negative to lower it) to a customer's Balance, when the customer exists. */
+  function addToCustomerBalance(customerId: string, deltaMinor: bigint, exp: number) {
+    const customer = state.customers.get(customerId);
+    if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + deltaMinor, exp);
+  }
+
   /** An active item posting to `account`. */
   function itemRow(id: string, name: string, account: QboRef, type: QboItem['Type'] = 'Service'): QboItem {
     return {
@@ -1360,7 +1363,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       Type: type,
       Active: true,
       IncomeAccountRef: { ...account },
-      MetaData: { CreateTime: qboTime(now()), LastUpdatedTime: qboTime(now()) },
+      MetaData: meta(),
       domain: 'QBO',
       sparse: false,
     };
@@ -1395,10 +1398,9 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     opts: { itemName: string; account?: string; amount?: number; on?: string; memo?: string },
   ): { creditMemo: QboCreditMemo; payment: QboPayment } {
     const inv = invoiceOrThrow(invoiceId);
-    if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) throw new Error(`invoice ${invoiceId} is voided`);
+    if (isVoided(inv)) throw new Error(`invoice ${invoiceId} is voided`);
     const { currency, exp, amount, value } = amountOn(inv, opts.amount, 'credit');
     const on = opts.on ?? todayIn(options.timeZone ?? 'UTC', now());
-    const customer = state.customers.get(inv.CustomerRef.value);
     const memoId = nextId('CreditMemo');
     const creditMemo: QboCreditMemo = {
       Id: memoId,
@@ -1431,7 +1433,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       sparse: false,
     };
     state.creditMemos.set(memoId, creditMemo);
-    if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
+    addToCustomerBalance(inv.CustomerRef.value, -amount, exp);
     emit('creditmemo', 'created', memoId);
     const payment = receivePayment(inv, amount, {
       on,
@@ -1503,8 +1505,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
     pay(invoiceId: string, opts: { amount?: number; on?: string } = {}): QboPayment {
       const inv = invoiceOrThrow(invoiceId);
       const { exp, amount, value } = amountOn(inv, opts.amount, 'pay');
-      const customer = state.customers.get(inv.CustomerRef.value);
-      if (customer) customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) - amount, exp);
+      addToCustomerBalance(inv.CustomerRef.value, -amount, exp);
       return receivePayment(inv, amount, {
         on: opts.on ?? todayIn(options.timeZone ?? 'UTC', now()),
         totalAmt: value,
@@ -1562,9 +1563,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
       },
     ): QboInvoice {
       const inv = invoiceOrThrow(invoiceId);
-      if (inv.TotalAmt === 0 && /^Voided/.test(inv.PrivateNote ?? '')) {
-        throw new Error(`invoice ${invoiceId} is voided`);
-      }
+      if (isVoided(inv)) throw new Error(`invoice ${invoiceId} is voided`);
       if (patch.customerMemo !== undefined) inv.CustomerMemo = { value: patch.customerMemo };
       if (patch.customField) {
         const { definitionId, value } = patch.customField;
@@ -1589,8 +1588,7 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         const subtotal = sales.reduce((sum, l) => sum + (toMinor(l.Amount, exp) ?? 0n), 0n);
         const global = inv.GlobalTaxCalculation;
         const lines = { Line: sales, ...(global ? { GlobalTaxCalculation: global } : {}) };
-        const tax = invoiceTax(lines as QboInvoiceCreate, exp);
-        const grand = inv.GlobalTaxCalculation === 'TaxInclusive' ? subtotal : subtotal + tax.total;
+        const { grand, txnTaxDetail } = salesTotals(lines, subtotal, exp);
         if (grand < 0n) throw new Error('Transaction amount must be positive.');
         const paid = oldTotal - (toMinor(inv.Balance, exp) ?? 0n);
         if (grand < paid) throw new Error('The new total is less than what has been paid');
@@ -1599,14 +1597,8 @@ export function createQuickBooksSandbox(options: QuickBooksSandboxOptions = {}) 
         );
         inv.TotalAmt = fromMinor(grand, exp);
         inv.Balance = fromMinor(grand - paid, exp);
-        inv.TxnTaxDetail = {
-          TotalTax: fromMinor(tax.total, exp),
-          ...(tax.lines.length ? { TaxLine: tax.lines } : {}),
-        };
-        const customer = state.customers.get(inv.CustomerRef.value);
-        if (customer) {
-          customer.Balance = fromMinor((toMinor(customer.Balance ?? 0, exp) ?? 0n) + grand - oldTotal, exp);
-        }
+        inv.TxnTaxDetail = txnTaxDetail;
+        addToCustomerBalance(inv.CustomerRef.value, grand - oldTotal, exp);
       }
       inv.SyncToken = bump(inv.SyncToken);
       touch(inv.MetaData);
