@@ -444,7 +444,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
       })),
       Prepayments: [],
       Overpayments: [],
-      AmountDue: money(voided ? 0n : owed(inv), inv.currency),
+      AmountDue: money(voided ? 0n : total - paid - credited, inv.currency),
       AmountPaid: money(paid, inv.currency),
       AmountCredited: money(credited, inv.currency),
       CurrencyRate: 1,
@@ -559,9 +559,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     if (errors.length > 0)
       throw validationError([{ ...merged, ValidationErrors: errors.map((Message) => ({ Message })) }]);
     stored.contact = merged;
-    stored.updatedAt = now();
-    remember(o, stored.contact.ContactID as string, 'Updated', appName);
-    emit(o.tenantId, 'CONTACT', stored.contact.ContactID as string, 'UPDATE');
+    touchContact(o, stored, stored.contact.ContactID as string, appName);
     return { ...envelope(), Contacts: [renderContact(o, stored)] } satisfies XeroContacts & XeroEnvelope;
   }
 
@@ -1126,10 +1124,6 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     throw new Error(`no sandbox invoice ${invoiceId}`);
   }
 
-  /**
-   * Credits an approved invoice by hand with a sales credit note allocated to it (default: the whole amount due,
-   * to the first revenue account); a credit that settles it makes the invoice PAID, as in Xero.
-   */
   /** What an approved invoice still owes, in minor units: its total less payments and allocated credit notes. */
   function owed(inv: StoredInvoice): bigint {
     return (
@@ -1152,6 +1146,10 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     inv.fullyPaidOn = on;
   }
 
+  /**
+   * Credits an approved invoice by hand with a sales credit note allocated to it (default: the whole amount due,
+   * to the first revenue account); a credit that settles it makes the invoice PAID, as in Xero.
+   */
   function creditInvoice(
     invoiceId: string,
     credit: { amount?: number; on?: CalendarDay; accountCode?: string; description?: string } = {},
@@ -1181,6 +1179,13 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
     inv.updatedAt = now();
     remember(o, inv.id, changes, by, details);
     emit(o.tenantId, 'INVOICE', inv.id, 'UPDATE');
+  }
+
+  /** A contact changed: its UpdatedDateUTC moves, its History says who changed it, and a CONTACT UPDATE event fires. */
+  function touchContact(o: Org, stored: StoredContact, id: string, by: string, details = '') {
+    stored.updatedAt = now();
+    remember(o, id, 'Updated', by, details);
+    emit(o.tenantId, 'CONTACT', id, 'UPDATE');
   }
 
   /** Adds a line to a record's History, as Xero does on every change (API changes name the connected app). */
@@ -1241,9 +1246,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
         if (!stored) continue;
         const sales = typeof terms === 'string' ? paymentTermsToXero(terms) : terms;
         stored.contact = { ...stored.contact, PaymentTerms: { ...stored.contact.PaymentTerms, Sales: sales } };
-        stored.updatedAt = now();
-        remember(o, contactId, 'Updated', by, 'Payment terms changed');
-        emit(o.tenantId, 'CONTACT', contactId, 'UPDATE');
+        touchContact(o, stored, contactId, by, 'Payment terms changed');
         return;
       }
       throw new Error(`no sandbox contact ${contactId}`);
@@ -1266,9 +1269,7 @@ export function createXeroSandbox(options: XeroSandboxOptions = {}) {
           c.Addresses = [...others, { AddressType: 'POBOX', ...patch.address }];
         }
         stored.contact = c;
-        stored.updatedAt = now();
-        remember(o, contactId, 'Updated', by);
-        emit(o.tenantId, 'CONTACT', contactId, 'UPDATE');
+        touchContact(o, stored, contactId, by);
         return;
       }
       throw new Error(`no sandbox contact ${contactId}`);
