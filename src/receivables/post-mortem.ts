@@ -26,6 +26,15 @@ import { joinList, plural } from './text.js';
 
 export type PostMortemTrigger = 'voided' | 'written_off' | 'over_90_days';
 
+/**
+ * Whether a name in the books says bad debt (`Bad debt`, `Bad Debts`, `Bad-debt write-off`, `BadDebt`,
+ * `bad_debts`): how the finance adapters tell a write-off item or account from an ordinary one.
+ * @example namesBadDebt('Bad Debts') // true
+ */
+export function namesBadDebt(name: string | undefined): boolean {
+  return /bad[\s_-]*debt/i.test(name ?? '');
+}
+
 /** Days past due after which an unpaid invoice counts as bad debt for the post-mortem. */
 export const BAD_DEBT_DAYS = 90;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { type InvoiceSnapshot, parseInvoices } from '../../src/receivables/invoice.js';
-import { badDebtTrigger, buildPostMortem } from '../../src/receivables/post-mortem.js';
+import { badDebtTrigger, buildPostMortem, namesBadDebt } from '../../src/receivables/post-mortem.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
 const [OPEN] = parseInvoices([
@@ -17,6 +17,15 @@ const [OPEN] = parseInvoices([
     source: 'quickbooks',
   },
 ]) as [InvoiceSnapshot];
+
+describe('namesBadDebt', () => {
+  it('tells a bad-debt item or account by its name, whatever the case or spacing', () => {
+    for (const name of ['Bad debt', 'Bad Debts', 'BAD DEBT write-off', 'Baddebt', 'Bad-debt expense', 'bad_debts']) {
+      expect(namesBadDebt(name)).toBe(true);
+    }
+    for (const name of ['Services', 'Debt collection fees', 'Bad', undefined]) expect(namesBadDebt(name)).toBe(false);
+  });
+});
 
 describe('badDebtTrigger', () => {
   it('counts more than 90 days past due, not 90 itself', () => {

@@ -1,6 +1,7 @@
 import { maxDay } from '../../../core/dates.js';
 import { roundedMoney } from '../../../core/money.js';
 import type { InvoiceLineSnapshot, InvoicePayment, InvoiceSnapshot } from '../../../receivables/invoice.js';
+import { namesBadDebt } from '../../../receivables/post-mortem.js';
 import type { CreatedInvoice } from '../port.js';
 import { qboToMoney } from './amounts.js';
 import { poFromMemo } from './notes-markers.js';
@@ -50,16 +51,13 @@ function statusOf(invoice: QboInvoice, closedBy: Settlements['closedBy'] = null)
   return closedBy === 'write_off' ? 'written_off' : 'paid';
 }
 
-/** A name that says bad debt (`Bad debt`, `Bad Debts`, `Bad-debt write-off`, `BadDebt`). */
-const BAD_DEBT = /bad[\s_-]*debt/i;
-
 /**
  * Whether an account of the chart books bad debt: QuickBooks' own subtype for it (`AccountSubType` BadDebts, an
  * Expense account), or an account named so by hand.
  * @example isBadDebtAccount({ Name: 'Uncollectible accounts', AccountSubType: 'BadDebts' }) // true
  */
 export function isBadDebtAccount(account: Pick<QboAccount, 'Name' | 'AccountSubType'>): boolean {
-  return account.AccountSubType === 'BadDebts' || BAD_DEBT.test(account.Name);
+  return account.AccountSubType === 'BadDebts' || namesBadDebt(account.Name);
 }
 
 /**
@@ -73,7 +71,7 @@ export function itemsToCheck(memos: readonly Pick<QboCreditMemo, 'Line'>[]): str
     for (const l of m.Line) {
       if (l.DetailType !== 'SalesItemLineDetail') continue;
       const ref = l.SalesItemLineDetail.ItemRef;
-      if (!BAD_DEBT.test(ref.name ?? '')) ids.add(ref.value);
+      if (!namesBadDebt(ref.name)) ids.add(ref.value);
     }
   }
   return [...ids];
@@ -95,8 +93,7 @@ export function isBadDebtCreditMemo(
   return memo.Line.some(
     (l) =>
       l.DetailType === 'SalesItemLineDetail' &&
-      (BAD_DEBT.test(l.SalesItemLineDetail.ItemRef.name ?? '') ||
-        badDebtItems.has(l.SalesItemLineDetail.ItemRef.value)),
+      (namesBadDebt(l.SalesItemLineDetail.ItemRef.name) || badDebtItems.has(l.SalesItemLineDetail.ItemRef.value)),
   );
 }
 

@@ -1,3 +1,4 @@
+import { namesBadDebt } from '../../../receivables/post-mortem.js';
 import type { XeroAccount, XeroCreditNote } from './types.js';
 
 /**
@@ -16,7 +17,7 @@ export function xeroBadDebtAccountCodes(accounts: ReadonlyArray<XeroAccount>): S
   const codes = new Set<string>();
   for (const a of accounts) {
     if (!a.Code) continue;
-    if (/bad[\s-]*debts?/i.test(a.Name ?? '')) codes.add(a.Code);
+    if (namesBadDebt(a.Name)) codes.add(a.Code);
   }
   return codes;
 }
