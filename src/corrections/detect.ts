@@ -115,8 +115,7 @@ export function valueKey(v: CorrectionValue): string {
   if (v === null) return '∅';
   if (typeof v === 'string') return v;
   if ('quantity' in v) {
-    const money = (m: Money) => `${m.amount} ${m.currency}`;
-    return [v.description, v.quantity, money(v.unitAmount), money(v.amount), v.taxCode ?? ''].join('|');
+    return [v.description, v.quantity, valueKey(v.unitAmount), valueKey(v.amount), v.taxCode ?? ''].join('|');
   }
   if ('amount' in v) return `${v.amount} ${v.currency}`;
   return [v.line1, v.line2 ?? '', v.city, v.region ?? '', v.postalCode, v.country].join('|');
@@ -194,7 +193,7 @@ export function diffBaseline(synced: SyncedBaseline, current: VendorReading): De
       vendorUpdatedAt: now.updatedAt ?? null,
       by: now.updatedBy ?? null,
     };
-    if (was.total.amount !== now.total.amount || was.total.currency !== now.total.currency) {
+    if (!sameMoney(was.total, now.total)) {
       out.push({ ...meta, field: 'invoiceTotal', before: was.total, after: now.total });
     }
     if (was.issueDate !== now.issueDate) {
