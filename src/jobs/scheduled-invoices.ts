@@ -383,13 +383,26 @@ export async function deleteCancelledEstimates(
   const fstore = financeStore(deps.db, data.portalId);
   const rows = (await fstore.held.estimatesToDelete()).filter((r) => !data.setupId || r.setupId === data.setupId);
   const out: Awaited<ReturnType<typeof deleteCancelledEstimates>> = { deleted: [], failed: [] };
+  // Each setup and its finance connection are resolved once, for all of its rows (a failure fails them all).
+  const bySetup = new Map<string, Promise<{ setup: BillingSetupRow; finance: FinanceSystem } | null>>();
+  const resolve = async (setupId: string) => {
+    const setup = await store.billing.setup(setupId);
+    if (!setup) return null;
+    const { finance } = await deps.gateway.forPortal(data.portalId, { system: setup.system, subject: setup.id });
+    return { setup, finance };
+  };
   for (const row of rows) {
     const estimateId = row.estimate?.id;
     if (!estimateId) continue;
     try {
-      const setup = await store.billing.setup(row.setupId);
-      if (!setup) continue;
-      const { finance } = await deps.gateway.forPortal(data.portalId, { system: setup.system, subject: setup.id });
+      let resolved = bySetup.get(row.setupId);
+      if (!resolved) {
+        resolved = resolve(row.setupId);
+        bySetup.set(row.setupId, resolved);
+      }
+      const found = await resolved;
+      if (!found) continue;
+      const { setup, finance } = found;
       if (!finance.deleteEstimate) throw new SetupProblem(`${finance.capabilities.displayName} has no estimates`);
       await finance.deleteEstimate(estimateId, `${setup.id}:estimate-delete:${row.key}`);
       await fstore.held.estimateDeleted(row.setupId, row.key);
