@@ -23,6 +23,7 @@ import {
 } from '@hubspot/ui-extensions';
 import { type ReactNode, useState } from 'react';
 import type { SettingsView } from '../../src/api/contracts.js';
+import { ScheduledInvoicesAsSchema } from '../../src/billing/feasibility.js';
 import { fromDecimalString, toDecimalString } from '../../src/core/money.js';
 import { APP_ROLES, MANUAL_CORRECTION_POLICIES } from '../../src/settings/portal-settings.js';
 import type { BackendError } from '../shared/api-client.js';
@@ -558,7 +559,10 @@ function TemplateEditor({ view, busy, error, saved, onSave }: FormProps<Obj> & {
               name="quickbooksScheduledAs"
               label={T.scheduledAs}
               value={str(draft.quickbooksScheduledAs) || 'held'}
-              options={['held', 'estimate'].map((v) => ({ value: v, label: T.scheduledAsOptions[v] ?? v }))}
+              options={ScheduledInvoicesAsSchema.options.map((v) => ({
+                value: v,
+                label: T.scheduledAsOptions[v] ?? v,
+              }))}
               onChange={(v) => set({ quickbooksScheduledAs: String(v) })}
               testId="template-quickbooks-scheduled-as"
               {...errorAt(error, 'quickbooksScheduledAs')}

@@ -1,4 +1,4 @@
-import { FINANCE_SYSTEM_NAMES } from '../../src/core/finance-systems.js';
+import { FINANCE_SYSTEM_NAMES, financeSystemName } from '../../src/core/finance-systems.js';
 
 /** Every text of the settings page, in one place so it can be translated later. */
 export const STRINGS = {
@@ -100,7 +100,7 @@ export const STRINGS = {
       estimate: 'Also shown in QuickBooks as Estimates until their date',
     } as Record<string, string>,
     scheduledAsNote: (connected: 'quickbooks' | 'xero' | 'stripe' | null) =>
-      `QuickBooks has no draft invoices. Estimates do not post to the books; each becomes its invoice on its date or trigger.${connected === 'xero' || connected === 'stripe' ? ` Only QuickBooks Online has estimates: with ${connected === 'xero' ? 'Xero' : 'Stripe'} connected, Estimates stops billing setup (Xero and Stripe get draft invoices ahead anyway).` : ''}`,
+      `QuickBooks has no draft invoices. Estimates do not post to the books; each becomes its invoice on its date or trigger.${connected === 'xero' || connected === 'stripe' ? ` Only QuickBooks Online has estimates: with ${financeSystemName(connected)} connected, Estimates stops billing setup (Xero and Stripe get draft invoices ahead anyway).` : ''}`,
     save: 'Save template',
   },
 } as const;

@@ -316,7 +316,10 @@ function checkDrafts(plan: BillingPlan, caps: FinanceCapabilities, out: Feasibil
 }
 
 /** How a template wants scheduled invoices shown in QuickBooks (handoff template `quickbooksScheduledAs`). */
-export type ScheduledInvoicesAs = 'held' | 'estimate';
+export const ScheduledInvoicesAsSchema = z.enum(['held', 'estimate'], {
+  error: "must be 'held' (kept in Revenue Handoff until due) or 'estimate' (also a QuickBooks Estimate ahead)",
+});
+export type ScheduledInvoicesAs = z.infer<typeof ScheduledInvoicesAsSchema>;
 
 /**
  * Checks a template's `quickbooksScheduledAs` against the connected finance system. `estimate` needs a system with

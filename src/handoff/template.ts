@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { ScheduledInvoicesAsSchema } from '../billing/feasibility.js';
 import { PaymentTermsCodeSchema } from '../billing/payment-terms.js';
 import { TaxTreatmentSchema } from '../billing/tax.js';
 import { parseInput } from '../core/validate.js';
@@ -185,11 +186,7 @@ export const HandoffTemplateSchema = z
      * which the invoice converts (and closes) on its date. Only QuickBooks Online has estimates: with Xero or
      * Stripe connected, `estimate` stops billing setup with an error naming this field.
      */
-    quickbooksScheduledAs: z
-      .enum(['held', 'estimate'], {
-        error: "must be 'held' (kept in Revenue Handoff until due) or 'estimate' (also a QuickBooks Estimate ahead)",
-      })
-      .optional(),
+    quickbooksScheduledAs: ScheduledInvoicesAsSchema.optional(),
   })
   .superRefine((t, ctx) => {
     if (t.fromTeam === t.toTeam) {
