@@ -169,11 +169,11 @@ export async function runBillingSetup(
 
     // Before anything is written: estimates asked of a system without them, or a tax code the books lack, stop the
     // setup here, with nothing synced.
-    step = 'estimates';
-    const scheduledAs = checkScheduledInvoicesAs(setup.scheduledAs, finance.capabilities);
-    if (scheduledAs && steps.get('schedule')?.status !== 'done') throw new SetupProblem(scheduledAs.message);
-    step = 'tax';
     if (steps.get('schedule')?.status !== 'done') {
+      step = 'estimates';
+      const scheduledAs = checkScheduledInvoicesAs(setup.scheduledAs, finance.capabilities);
+      if (scheduledAs) throw new SetupProblem(scheduledAs.message);
+      step = 'tax';
       await checkBooksTax(plan, finance, (tax) =>
         store.finance.rememberTaxSetup(setup.system, connection.tenantId, tax),
       );
@@ -232,20 +232,21 @@ export async function runBillingSetup(
         await issueHeldInvoice(deps.db, ctx, row);
         created++;
       }
+      step = 'schedule';
+      // Estimating a held invoice never changes its status, so this one read also counts what is still held.
+      const stillHeld = (await fstore.held.list(setup.id)).filter((r) => r.status === 'scheduled');
       let estimates = 0;
       if (setup.scheduledAs === 'estimate') {
         // What is still held shows in QuickBooks as an Estimate until its date or trigger.
-        for (const row of await fstore.held.list(setup.id)) {
-          if (row.status !== 'scheduled') continue;
+        for (const row of stillHeld) {
           step = `estimate:${row.key}`;
           if (row.estimate || (await estimateHeldInvoice(deps.db, ctx, row))) estimates++;
         }
       }
       step = 'schedule';
-      const held = (await fstore.held.list(setup.id)).filter((r) => r.status === 'scheduled').length;
       await fstore.steps.done(setup.id, 'schedule', {
         created,
-        held,
+        held: stillHeld.length,
         ...(setup.scheduledAs === 'estimate' ? { estimates } : {}),
       });
       await checkpoint('schedule:done');
