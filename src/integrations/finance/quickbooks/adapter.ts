@@ -210,17 +210,15 @@ export function createQuickBooksFinanceSystem(options: QuickBooksFinanceSystemOp
   }
 
   /**
-   * The credit memos the payments apply to invoices, so that a bad-debt write-off is not read as a payment: one
-   * paged query per customer whose payments link a credit memo (none when no payment does), one after the other.
+   * The credit memos the payments apply to invoices, so that a bad-debt write-off is not read as a payment: read by
+   * the ids the payments link (100 a query; none when no payment links one).
    */
   async function creditMemosApplied(payments: readonly QboPayment[]): Promise<QboCreditMemo[]> {
-    const customers = new Set<string>();
+    const ids = new Set<string>();
     for (const p of payments) {
-      if (p.Line.some((l) => l.LinkedTxn.some((t) => t.TxnType === 'CreditMemo'))) customers.add(p.CustomerRef.value);
+      for (const l of p.Line) for (const t of l.LinkedTxn) if (t.TxnType === 'CreditMemo') ids.add(t.TxnId);
     }
-    const out: QboCreditMemo[] = [];
-    for (const id of customers) out.push(...(await client.queryAll('CreditMemo', [qboEquals('CustomerRef', id)])));
-    return out;
+    return byIds('CreditMemo', [...ids]);
   }
 
   /** Whether each item (by id) posts to a bad-debt account, as read by this adapter instance (one job's worth). */

@@ -592,11 +592,12 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     await finance.listInvoices({ customerId: a });
     expect(queries().some((q) => q.includes('CreditMemo'))).toBe(false);
     const i2 = await finance.createInvoice(invoice(a, { reference: 'r2' }), 'i2');
-    qbo.writeOff(i2.id);
+    const { creditMemo } = qbo.writeOff(i2.id);
     qbo.calls.length = 0;
     await finance.listInvoices({ customerId: a });
+    // Only the memos the payments link, by id.
     expect(queries().filter((q) => q.includes('CreditMemo'))).toEqual([
-      `select * from CreditMemo where CustomerRef = '${a}' startposition 1 maxresults 1000`,
+      `select * from CreditMemo where Id IN ('${creditMemo.Id}') startposition 1 maxresults 1000`,
     ]);
   });
 
@@ -651,7 +652,7 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     expect(changed.map((s) => [s.id, s.status])).toEqual([[inv.id, 'written_off']]);
   });
 
-  it('a company-wide sweep reads the credit memos of each customer with a write-off, one query each', async () => {
+  it('a company-wide sweep reads the credit memos the payments link, of every customer, in one query by id', async () => {
     const b = (
       await finance.createCustomer(
         { ...customer, legalName: 'Globex', email: 'ap@globex.example', externalRef: 'hs-company-2' },
@@ -660,15 +661,17 @@ describe('QuickBooks adapter: bad-debt write-offs (credit memo on a "Bad debt" i
     ).id;
     const i1 = await finance.createInvoice(invoice(a, { reference: 'r1' }), 'i1');
     const i2 = await finance.createInvoice(invoice(b, { reference: 'r2' }), 'i2');
-    qbo.writeOff(i1.id);
-    qbo.creditInvoice(i2.id);
+    const off = qbo.writeOff(i1.id).creditMemo;
+    const credit = qbo.creditInvoice(i2.id).creditMemo;
     qbo.calls.length = 0;
     const all = await finance.listInvoices({ changedSince: new Date('2026-01-01T00:00:00Z') });
     expect(all.map((s) => [s.id, s.status])).toEqual([
       [i1.id, 'written_off'],
       [i2.id, 'paid'],
     ]);
-    expect(queries().filter((q) => q.includes('from CreditMemo'))).toHaveLength(2);
+    expect(queries().filter((q) => q.includes('from CreditMemo'))).toEqual([
+      `select * from CreditMemo where Id IN ('${off.Id}', '${credit.Id}') startposition 1 maxresults 1000`,
+    ]);
   });
 
   it('an invoice written off earlier and changed again later stays written off through CDC (its payment read by id)', async () => {
