@@ -5,8 +5,7 @@ import { BillingPlanSchema } from '../billing/plan.js';
 import { BillingScheduleSchema } from '../billing/schedule-model.js';
 import { todayIn } from '../core/dates.js';
 import { DomainError } from '../core/errors.js';
-import { JOB_KEYS } from '../jobs/finance-jobs.js';
-import { QUEUES } from '../jobs/queue.js';
+import { queueIssueHeldInvoices } from '../jobs/finance-jobs.js';
 import { milestoneTrigger } from '../jobs/scheduled-invoices.js';
 import { financeStore } from '../store/finance-store.js';
 import type { BillingSetupRow } from '../store/portal-store.js';
@@ -100,11 +99,7 @@ export async function markMilestoneAccepted(
       ]);
     });
     if (!queue) throw new Error('no job queue to issue the milestone invoice');
-    await queue.send(
-      QUEUES.scheduledInvoices.name,
-      { portalId: ctx.portalId, setupId: setup.id },
-      { singletonKey: JOB_KEYS.issue(ctx.portalId, setup.id) },
-    );
+    await queueIssueHeldInvoices(queue, ctx.portalId, setup.id);
   }
   return getHandoffView(ctx, { dealId: i.dealId });
 }
@@ -168,11 +163,7 @@ export async function cancelScheduledInvoice(
   });
   if (row.estimate?.status === 'open') {
     if (!queue) throw new Error('no job queue to delete the cancelled invoice’s estimate');
-    await queue.send(
-      QUEUES.scheduledInvoices.name,
-      { portalId: ctx.portalId, setupId: setup.id },
-      { singletonKey: JOB_KEYS.issue(ctx.portalId, setup.id) },
-    );
+    await queueIssueHeldInvoices(queue, ctx.portalId, setup.id);
   }
   return getHandoffView(ctx, { dealId: i.dealId });
 }

@@ -14,11 +14,10 @@ import {
   classifyFailure,
   type FailureVerdict,
   type FinanceJobDeps,
-  JOB_KEYS,
+  queueIssueHeldInvoices,
   queueReceivablesRefresh,
   SetupProblem,
 } from './finance-jobs.js';
-import { QUEUES } from './queue.js';
 import {
   checkBooksTax,
   createdStatusFor,
@@ -262,13 +261,9 @@ export async function runBillingSetup(
       system: setup.system,
       customerId: customer.customerId,
     }).catch((e: unknown) => deps.logger.warn({ err: e }, 'could not queue the receivables refresh'));
-    await deps.queue
-      ?.send(
-        QUEUES.scheduledInvoices.name,
-        { portalId: job.portalId, setupId: setup.id },
-        { singletonKey: JOB_KEYS.issue(job.portalId, setup.id) },
-      )
-      .catch((e: unknown) => deps.logger.warn({ err: e }, 'could not queue issuing of due invoices'));
+    await queueIssueHeldInvoices(deps.queue, job.portalId, setup.id).catch((e: unknown) =>
+      deps.logger.warn({ err: e }, 'could not queue issuing of due invoices'),
+    );
     return { status: 'live', customerId: customer.customerId, invoicesCreated: created };
   } catch (e) {
     const verdict = classifyFailure(e);

@@ -66,6 +66,23 @@ export async function queueReceivablesRefresh(
   });
 }
 
+/**
+ * Queues issuing what is due of one setup's held invoices, and deleting its cancelled ones' estimates (no-op
+ * without a queue).
+ * @example await queueIssueHeldInvoices(queue, 42, setupId)
+ */
+export async function queueIssueHeldInvoices(
+  queue: Pick<JobQueue, 'send'> | null,
+  portalId: number,
+  setupId: string,
+): Promise<void> {
+  await queue?.send(
+    QUEUES.scheduledInvoices.name,
+    { portalId, setupId },
+    { singletonKey: JOB_KEYS.issue(portalId, setupId) },
+  );
+}
+
 /** A problem with the setup's own data or state, found before or without a vendor call; a person must fix it. */
 export class SetupProblem extends Error {
   constructor(
