@@ -48,10 +48,34 @@ export interface HeldInvoiceRow {
   cancelReason: string | null;
   lastError: string | null;
   /** The QuickBooks Estimate showing it ahead: open until the invoice made from it closes it (or a cancel deletes it). */
-  estimate: { id: string; number: string | null; url: string | null; status: 'open' | 'closed' | 'deleted' } | null;
+  estimate: InvoiceEstimate | null;
+}
+
+/** A held invoice's QuickBooks Estimate, as stored on its scheduled_invoices row. */
+export interface InvoiceEstimate {
+  id: string;
+  number: string | null;
+  url: string | null;
+  status: 'open' | 'closed' | 'deleted';
 }
 
 type Raw = Record<string, unknown>;
+
+/**
+ * The estimate stored on a scheduled_invoices row (finance_estimate_id/number/url, estimate_status; open unless
+ * recorded otherwise), or null when it has none.
+ * @example estimateOf({ finance_estimate_id: '41', finance_estimate_number: '1001', finance_estimate_url: null, estimate_status: null }) // { id: '41', number: '1001', url: null, status: 'open' }
+ */
+export function estimateOf(r: Raw): InvoiceEstimate | null {
+  return r.finance_estimate_id
+    ? {
+        id: String(r.finance_estimate_id),
+        number: (r.finance_estimate_number as string | null) ?? null,
+        url: (r.finance_estimate_url as string | null) ?? null,
+        status: (r.estimate_status as InvoiceEstimate['status'] | null) ?? 'open',
+      }
+    : null;
+}
 
 function day(v: unknown): string | null {
   if (v === null || v === undefined) return null;
@@ -92,14 +116,7 @@ function toHeld(r: Raw): HeldInvoiceRow {
     cancelledAt: instant(r.cancelled_at),
     cancelReason: (r.cancel_reason as string | null) ?? null,
     lastError: (r.last_error as string | null) ?? null,
-    estimate: r.finance_estimate_id
-      ? {
-          id: String(r.finance_estimate_id),
-          number: (r.finance_estimate_number as string | null) ?? null,
-          url: (r.finance_estimate_url as string | null) ?? null,
-          status: (r.estimate_status as 'open' | 'closed' | 'deleted' | null) ?? 'open',
-        }
-      : null,
+    estimate: estimateOf(r),
   };
 }
 

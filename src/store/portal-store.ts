@@ -9,6 +9,7 @@ import { type HandoffTemplate, validateTemplate } from '../handoff/template.js';
 import type { InvoiceSnapshot } from '../receivables/invoice.js';
 import { type PortalSettings, parsePortalSettings } from '../settings/portal-settings.js';
 import type { Db } from './db.js';
+import { estimateOf, type InvoiceEstimate } from './finance-store.js';
 
 /** A handoff as stored: the domain record, the field values, the last evaluation and a revision for concurrency. */
 export interface StoredHandoff {
@@ -58,7 +59,7 @@ export interface ScheduledInvoiceRow {
   financeInvoiceId: string | null;
   url: string | null;
   /** The QuickBooks Estimate that shows this invoice ahead (template setting `quickbooksScheduledAs: 'estimate'`). */
-  estimate: { id: string; number: string | null; url: string | null; status: 'open' | 'closed' | 'deleted' } | null;
+  estimate: InvoiceEstimate | null;
 }
 
 /** One line of the audit trail and thread, whatever produced it (lifecycle, evaluation, exception, gate). */
@@ -408,14 +409,7 @@ function repositories(db: Db, portalId: number) {
           total: { amount: Number(r.total_amount), currency: r.currency },
           financeInvoiceId: r.finance_invoice_id,
           url: r.url,
-          estimate: r.finance_estimate_id
-            ? {
-                id: r.finance_estimate_id,
-                number: r.finance_estimate_number,
-                url: r.finance_estimate_url,
-                status: r.estimate_status ?? 'open',
-              }
-            : null,
+          estimate: estimateOf(r),
         }));
       },
     },
